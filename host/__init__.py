@@ -1,0 +1,1 @@
+"""Host side: framing/STFT, audio I/O, accelerator backends and the command line."""

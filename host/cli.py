@@ -1,0 +1,50 @@
+"""The ``lutdnn`` command line.
+
+Each subcommand lives in the module that owns its concept and exposes
+``register(subparsers)``, which adds its parser and sets ``func`` to a callable
+taking the parsed arguments and returning an exit status.
+"""
+
+import argparse
+import importlib
+import sys
+
+from lutdnn import __version__
+
+COMMAND_MODULES = [
+    "lutdnn.model.mixtures",
+    "lutdnn.model.train",
+    "lutdnn.host.evaluate",
+    "lutdnn.host.enhance",
+    "lutdnn.host.demo",
+]
+
+
+class CommandError(Exception):
+    """A user-facing failure: printed as ``lutdnn: error: ...`` with exit status 2."""
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="lutdnn", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"lutdnn {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except CommandError as err:
+        print(f"lutdnn: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("lutdnn: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

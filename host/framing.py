@@ -1,0 +1,102 @@
+"""Short-time analysis and synthesis fixed by the paper (DESIGN.md section 2).
+
+8 kHz audio, periodic Hann window of 128 samples, hop 64, rFFT of 256 points
+(the window zero-padded) giving 129 bins per frame.  The periodic Hann window
+sums to exactly one at 50 % overlap, so synthesis is a plain overlap-add of the
+first 128 samples of each inverse FFT: no synthesis window, no normalisation.
+
+Feature layout (the one place it is defined; docs/features.md repeats it):
+frame ``t`` gives magnitudes ``m[t, 0..128]``; the network input for frame
+``t`` is the 8-frame causal context, oldest first::
+
+    x[t, k * 129 + b] = m[t - 7 + k, b]     k = 0..7, b = 0..128
+
+with ``m[t'] = 0`` for ``t' < 0`` (the context starts empty).
+"""
+
+import numpy as np
+
+SAMPLE_RATE = 8000
+WINDOW = 128
+HOP = 64
+NFFT = 256
+BINS = NFFT // 2 + 1
+CONTEXT = 8
+FEATURES = CONTEXT * BINS
+
+HANN = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(WINDOW) / WINDOW)
+
+
+def frame_count(n_samples):
+    """Frames that :func:`analyze` makes for a signal of ``n_samples``."""
+    return -(-(n_samples + HOP) // HOP)
+
+
+def analyze(x):
+    """Complex spectra ``(frames, 129)`` of a 1-D signal.
+
+    The signal is padded with one hop of zeros in front (so its first sample
+    is covered by two windows) and with zeros at the end up to a whole frame,
+    which makes :func:`synthesize` exact over the whole signal.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 1:
+        raise ValueError(f"analyze expects a 1-D signal, got shape {x.shape}")
+    frames = frame_count(len(x))
+    padded = np.zeros((frames + 1) * HOP)
+    padded[HOP:HOP + len(x)] = x
+    index = np.arange(WINDOW)[None, :] + HOP * np.arange(frames)[:, None]
+    return np.fft.rfft(padded[index] * HANN, n=NFFT, axis=1)
+
+
+def synthesize(spectra, length):
+    """Overlap-add inverse of :func:`analyze`, trimmed to ``length`` samples."""
+    spectra = np.asarray(spectra)
+    if spectra.ndim != 2 or spectra.shape[1] != BINS:
+        raise ValueError(f"synthesize expects (frames, {BINS}) spectra, got {spectra.shape}")
+    frames = spectra.shape[0]
+    if frame_count(length) > frames:
+        raise ValueError(f"{frames} frames cannot give {length} samples")
+    blocks = np.fft.irfft(spectra, n=NFFT, axis=1)[:, :WINDOW]
+    out = np.zeros((frames + 1) * HOP)
+    for half in range(2):
+        seg = blocks[:, half * HOP:(half + 1) * HOP].reshape(-1)
+        out[half * HOP:half * HOP + len(seg)] += seg
+    return out[HOP:HOP + length]
+
+
+def stack_context(magnitudes):
+    """Causal 8-frame context ``(frames, 1032)`` from magnitudes ``(frames, 129)``."""
+    m = np.asarray(magnitudes)
+    if m.ndim != 2 or m.shape[1] != BINS:
+        raise ValueError(f"stack_context expects (frames, {BINS}), got {m.shape}")
+    padded = np.concatenate([np.zeros((CONTEXT - 1, BINS), m.dtype), m])
+    frames = m.shape[0]
+    return np.concatenate([padded[k:k + frames] for k in range(CONTEXT)], axis=1)
+
+
+class StreamingSTFT:
+    """Hop-by-hop analysis/synthesis for real-time use (one hop of latency).
+
+    ``analyze_hop`` takes 64 new samples and returns that frame's spectrum;
+    ``synthesize_hop`` takes a (processed) spectrum and returns the 64 output
+    samples completed by it.  Fed the same signal, the outputs equal the
+    offline :func:`synthesize` delayed by one hop.
+    """
+
+    def __init__(self):
+        self._inbuf = np.zeros(WINDOW)
+        self._tail = np.zeros(HOP)
+
+    def analyze_hop(self, hop):
+        hop = np.asarray(hop, dtype=np.float64)
+        if hop.shape != (HOP,):
+            raise ValueError(f"analyze_hop expects {HOP} samples, got shape {hop.shape}")
+        self._inbuf = np.concatenate([self._inbuf[HOP:], hop])
+        return np.fft.rfft(self._inbuf * HANN, n=NFFT)
+
+    def synthesize_hop(self, spectrum):
+        block = np.fft.irfft(spectrum, n=NFFT)[:WINDOW]
+        out = self._tail + block[:HOP]
+        self._tail = block[HOP:].copy()
+        return out

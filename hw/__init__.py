@@ -1,0 +1,1 @@
+"""MyHDL hardware: LUT-decode MAC engine, CORDIC and AXI interfaces, converted to Verilog."""

@@ -1,0 +1,1 @@
+"""Model side: data, float network, training, quantization and the bit-exact reference."""

@@ -1,0 +1,55 @@
+"""pynq-lutdnn: the import package ``lutdnn`` is assembled from the top-level folders."""
+
+from setuptools import find_packages, setup
+
+SUBPACKAGES = ["hw", "host", "model", "overlay", "notebooks"]
+
+
+def package_layout():
+    """Map ``lutdnn.<folder>[.<sub>...]`` onto the top-level folders."""
+    packages = {"lutdnn": "lutdnn"}
+    for top in SUBPACKAGES:
+        packages[f"lutdnn.{top}"] = top
+        for sub in find_packages(where=top):
+            packages[f"lutdnn.{top}.{sub}"] = f"{top}/{sub.replace('.', '/')}"
+    return packages
+
+
+PACKAGE_DIR = package_layout()
+
+setup(
+    name="pynq-lutdnn",
+    version="0.1.0",
+    description="Low-bit LUT-quantized DNN speech enhancement on Zynq/PYNQ (MyHDL hardware, bit-exact host)",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="BSD-3-Clause",
+    python_requires=">=3.10",
+    packages=list(PACKAGE_DIR),
+    package_dir=PACKAGE_DIR,
+    package_data={
+        "lutdnn.model": ["default/*.pt", "default/*.json", "default/*.bin"],
+        "lutdnn.notebooks": ["*.ipynb"],
+        "lutdnn.overlay": ["boards/*/*", "*.bit", "*.hwh"],
+    },
+    include_package_data=True,
+    install_requires=[
+        "numpy>=1.24,<3",
+        "scipy>=1.10,<2",
+        "torch==2.13.0",
+        "soundfile==0.14.0",
+        "pystoi==0.4.1",
+        "tqdm>=4.60,<5",
+        "matplotlib>=3.7,<4",
+        "myhdl==0.11.52",
+        "sounddevice==0.5.6",
+    ],
+    extras_require={
+        "board": ["pynq>=3.0"],
+        "test": ["pytest>=8", "hypothesis>=6.100"],
+    },
+    entry_points={
+        "console_scripts": ["lutdnn = lutdnn.host.cli:main"],
+        "pynq.notebooks": ["lutdnn = lutdnn.notebooks"],
+    },
+)
