@@ -1,0 +1,172 @@
+"""Training the float network: ``lutdnn train --data DIR -o MODEL``.
+
+Fresh mixtures every epoch from the training pool that ``lutdnn data`` wrote
+(model.mixtures), turned into stacked features chunk by chunk so a million
+frames never sit in memory at once.  Adam with default parameters; weights
+and biases clamped to (-1, 1) after every step (DESIGN.md section 2).
+Validation loss each epoch on the fixed validation mixtures; early stopping
+keeps the best epoch.  ``OUT.ckpt`` beside the model holds everything needed
+to resume (``--resume``).
+"""
+
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from lutdnn.host.cli import CommandError
+from lutdnn.host.framing import analyze, stack_context
+from lutdnn.model.network import EnhancementNet, NetConfig, save_model
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 30
+    mixtures_per_epoch: int = 2000
+    chunk_mixtures: int = 100
+    batch_frames: int = 512
+    patience: int = 4
+    seed: int = 0
+
+
+def pair_features(clean, noisy, input_shift):
+    """(stacked scaled features, current noisy magnitude, clean magnitude), float32."""
+    spec = analyze(noisy)
+    mag = np.abs(spec)
+    stacked = stack_context(mag) * 2.0 ** -input_shift
+    target = np.abs(analyze(clean))
+    return stacked.astype(np.float32), mag.astype(np.float32), target.astype(np.float32)
+
+
+def batch_arrays(pairs, input_shift):
+    parts = [pair_features(c, n, input_shift) for c, n in pairs]
+    return [torch.from_numpy(np.concatenate(p)) for p in zip(*parts)]
+
+
+def magnitude_loss(net, features, noisy_mag, clean_mag):
+    return torch.mean((net.enhance_magnitude(features, noisy_mag) - clean_mag) ** 2)
+
+
+class Trainer:
+    def __init__(self, pool, validation_pairs, net, config, checkpoint):
+        self.pool = pool
+        self.net = net
+        self.config = config
+        self.checkpoint = Path(checkpoint)
+        self.optimizer = torch.optim.Adam(net.parameters())
+        self.val = batch_arrays(validation_pairs, net.config.input_shift)
+        self.epoch = 0
+        self.best = (float("inf"), None)   # (validation loss, state_dict)
+        self.history = []
+
+    def train_epoch(self, rng):
+        cfg, net = self.config, self.net
+        net.train()
+        total, frames = 0.0, 0
+        bar = tqdm(total=cfg.mixtures_per_epoch, desc=f"epoch {self.epoch + 1}", unit="mix", leave=False)
+        for start in range(0, cfg.mixtures_per_epoch, cfg.chunk_mixtures):
+            count = min(cfg.chunk_mixtures, cfg.mixtures_per_epoch - start)
+            feats, mag, target = batch_arrays(self.pool.sample_pairs(rng, count), net.config.input_shift)
+            order = torch.from_numpy(rng.permutation(len(feats)))
+            for b in range(0, len(order), cfg.batch_frames):
+                idx = order[b:b + cfg.batch_frames]
+                loss = magnitude_loss(net, feats[idx], mag[idx], target[idx])
+                self.optimizer.zero_grad()
+                loss.backward()
+                self.optimizer.step()
+                net.clamp_()
+                total += loss.item() * len(idx)
+                frames += len(idx)
+            bar.update(count)
+            bar.set_postfix(loss=f"{total / frames:.4f}")
+        bar.close()
+        return total / frames
+
+    @torch.no_grad()
+    def validate(self):
+        self.net.eval()
+        return magnitude_loss(self.net, *self.val).item()
+
+    def save_checkpoint(self, rng):
+        blob = {"net": self.net.state_dict(), "net_config": asdict(self.net.config),
+                "optimizer": self.optimizer.state_dict(), "epoch": self.epoch,
+                "best_loss": self.best[0], "best_state": self.best[1], "history": self.history,
+                "rng": rng.bit_generator.state, "train_config": asdict(self.config)}
+        tmp = self.checkpoint.with_name(self.checkpoint.name + ".tmp")
+        torch.save(blob, tmp)
+        tmp.replace(self.checkpoint)
+
+    def restore(self, rng):
+        blob = torch.load(self.checkpoint, map_location="cpu", weights_only=False)
+        self.net.load_state_dict(blob["net"])
+        self.optimizer.load_state_dict(blob["optimizer"])
+        self.epoch, self.history = blob["epoch"], blob["history"]
+        self.best = (blob["best_loss"], blob["best_state"])
+        rng.bit_generator.state = blob["rng"]
+
+    def epochs_since_best(self):
+        losses = [h["val_loss"] for h in self.history]
+        return len(losses) - 1 - int(np.argmin(losses)) if losses else 0
+
+    def fit(self, rng):
+        while self.epoch < self.config.epochs and self.epochs_since_best() < self.config.patience:
+            t0 = time.time()
+            train_loss = self.train_epoch(rng)
+            val_loss = self.validate()
+            self.epoch += 1
+            self.history.append({"epoch": self.epoch, "train_loss": train_loss, "val_loss": val_loss,
+                                 "seconds": round(time.time() - t0, 1)})
+            mark = ""
+            if val_loss < self.best[0]:
+                self.best = (val_loss, {k: v.clone() for k, v in self.net.state_dict().items()})
+                mark = " *"
+            print(f"epoch {self.epoch}: train {train_loss:.5f}  validation {val_loss:.5f}  "
+                  f"({time.time() - t0:.0f} s){mark}", flush=True)
+            self.save_checkpoint(rng)
+        self.net.load_state_dict(self.best[1])
+        return self.history
+
+
+def run(args):
+    from lutdnn.model.mixtures import MixturePool, load_split_pairs
+    data = Path(args.data)
+    try:
+        pool = MixturePool.from_manifest(data, "train")
+        validation = load_split_pairs(data, "validation")
+    except (FileNotFoundError, ValueError) as err:
+        raise CommandError(f"cannot use training data in {data}: {err}") from err
+    cfg = TrainConfig(epochs=args.epochs, mixtures_per_epoch=args.mixtures, seed=args.seed,
+                      patience=args.patience)
+    torch.manual_seed(cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
+    net = EnhancementNet(NetConfig(input_shift=args.input_shift, output=args.output,
+                                   mask_floor=args.mask_floor))
+    out = Path(args.output_model)
+    trainer = Trainer(pool, validation, net, cfg, out.with_name(out.name + ".ckpt"))
+    if args.resume and trainer.checkpoint.exists():
+        trainer.restore(rng)
+        print(f"resumed from {trainer.checkpoint} after epoch {trainer.epoch}")
+    history = trainer.fit(rng)
+    save_model(net, out, extra={"history": history, "train_config": asdict(cfg), "data": data.name})
+    print(f"wrote {out} (best validation loss {trainer.best[0]:.5f})")
+    return 0
+
+
+def register(sub):
+    p = sub.add_parser("train", help="train the float network on mixtures made by 'lutdnn data'")
+    p.add_argument("--data", required=True, help="folder written by 'lutdnn data'")
+    p.add_argument("-o", "--output-model", required=True, help="model file to write (.pt)")
+    p.add_argument("--epochs", type=int, default=TrainConfig.epochs)
+    p.add_argument("--mixtures", type=int, default=TrainConfig.mixtures_per_epoch,
+                   help="fresh 3 s training mixtures per epoch")
+    p.add_argument("--patience", type=int, default=TrainConfig.patience,
+                   help="epochs without validation improvement before stopping")
+    p.add_argument("--seed", type=int, default=TrainConfig.seed)
+    p.add_argument("--input-shift", type=int, default=NetConfig.input_shift)
+    p.add_argument("--output", choices=["mask", "magnitude"], default=NetConfig.output)
+    p.add_argument("--mask-floor", type=float, default=NetConfig.mask_floor)
+    p.add_argument("--resume", action="store_true", help="continue from OUT.ckpt if it exists")
+    p.set_defaults(func=run)
