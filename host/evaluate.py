@@ -18,6 +18,20 @@ from .framing import SAMPLE_RATE
 
 
 @dataclass
+class Pair:
+    clean: np.ndarray
+    noisy: np.ndarray
+    snr: float
+
+
+def load_pairs(data, split):
+    """The written mixtures of ``split`` in a folder made by ``lutdnn data``."""
+    from lutdnn.model.mixtures import read_items
+    return [Pair(clean.astype(np.float64), noisy.astype(np.float64), item["snr_db"])
+            for item, clean, noisy in read_items(Path(data), split)]
+
+
+@dataclass
 class Row:
     label: str
     stoi: list = field(default_factory=list)
@@ -72,10 +86,9 @@ def write_json(path, payload):
 
 
 def run(args):
-    from lutdnn.model.mixtures import load_split_pairs
     try:
-        pairs = load_split_pairs(Path(args.data), args.split)
-    except (FileNotFoundError, ValueError) as err:
+        pairs = load_pairs(args.data, args.split)
+    except ValueError as err:
         raise CommandError(f"cannot read the {args.split} split of {args.data}: {err}") from err
     if args.limit:
         pairs = pairs[:args.limit]

@@ -18,7 +18,7 @@ import torch
 from tqdm import tqdm
 
 from lutdnn.host.cli import CommandError
-from lutdnn.host.framing import analyze, stack_context
+from lutdnn.host.framing import BINS, CONTEXT, analyze, frame_count
 from lutdnn.model.network import EnhancementNet, NetConfig, save_model
 
 
@@ -27,22 +27,38 @@ class TrainConfig:
     epochs: int = 30
     mixtures_per_epoch: int = 2000
     chunk_mixtures: int = 100
-    batch_frames: int = 512
+    frame_share: float = 0.25
+    batch_frames: int = 1024
     patience: int = 4
     seed: int = 0
 
 
-def pair_features(clean, noisy, input_shift):
-    """(stacked scaled features, current noisy magnitude, clean magnitude), float32."""
-    spec = analyze(noisy)
-    mag = np.abs(spec)
-    stacked = stack_context(mag) * 2.0 ** -input_shift
+def pair_features(clean, noisy, input_shift, frames=None):
+    """(stacked scaled features, current noisy magnitude, clean magnitude) as float32.
+
+    ``frames`` picks a subset of the frames (all when None): neighbouring
+    frames of one mixture are nearly alike, so a random subset of many
+    mixtures teaches more per step than every frame of a few.
+    """
+    mag = np.abs(analyze(noisy))
     target = np.abs(analyze(clean))
-    return stacked.astype(np.float32), mag.astype(np.float32), target.astype(np.float32)
+    if frames is None:
+        frames = np.arange(len(mag))
+    padded = np.concatenate([np.zeros((CONTEXT - 1, BINS)), mag])
+    stacked = padded[frames[:, None] + np.arange(CONTEXT)].reshape(len(frames), -1)
+    return ((stacked * 2.0 ** -input_shift).astype(np.float32), mag[frames].astype(np.float32),
+            target[frames].astype(np.float32))
 
 
-def batch_arrays(pairs, input_shift):
-    parts = [pair_features(c, n, input_shift) for c, n in pairs]
+def batch_arrays(pairs, input_shift, frame_share=1.0, rng=None):
+    """Features of many pairs, concatenated; ``frame_share`` < 1 samples frames with ``rng``."""
+    parts = []
+    for clean, noisy in pairs:
+        frames = None
+        if frame_share < 1.0:
+            total = frame_count(len(noisy))
+            frames = np.sort(rng.choice(total, max(1, int(total * frame_share)), replace=False))
+        parts.append(pair_features(clean, noisy, input_shift, frames))
     return [torch.from_numpy(np.concatenate(p)) for p in zip(*parts)]
 
 
@@ -69,7 +85,8 @@ class Trainer:
         bar = tqdm(total=cfg.mixtures_per_epoch, desc=f"epoch {self.epoch + 1}", unit="mix", leave=False)
         for start in range(0, cfg.mixtures_per_epoch, cfg.chunk_mixtures):
             count = min(cfg.chunk_mixtures, cfg.mixtures_per_epoch - start)
-            feats, mag, target = batch_arrays(self.pool.sample_pairs(rng, count), net.config.input_shift)
+            feats, mag, target = batch_arrays(zip(*self.pool.pairs(rng, count)), net.config.input_shift,
+                                              cfg.frame_share, rng)
             order = torch.from_numpy(rng.permutation(len(feats)))
             for b in range(0, len(order), cfg.batch_frames):
                 idx = order[b:b + cfg.batch_frames]
@@ -131,12 +148,13 @@ class Trainer:
 
 
 def run(args):
-    from lutdnn.model.mixtures import MixturePool, load_split_pairs
+    from lutdnn.model.mixture_pool import MixturePool
+    from lutdnn.model.mixtures import read_items
     data = Path(args.data)
     try:
         pool = MixturePool.from_manifest(data, "train")
-        validation = load_split_pairs(data, "validation")
-    except (FileNotFoundError, ValueError) as err:
+        validation = [(clean, noisy) for _, clean, noisy in read_items(data, "validation")]
+    except ValueError as err:
         raise CommandError(f"cannot use training data in {data}: {err}") from err
     cfg = TrainConfig(epochs=args.epochs, mixtures_per_epoch=args.mixtures, seed=args.seed,
                       patience=args.patience)
@@ -145,6 +163,7 @@ def run(args):
     net = EnhancementNet(NetConfig(input_shift=args.input_shift, output=args.output,
                                    mask_floor=args.mask_floor))
     out = Path(args.output_model)
+    out.parent.mkdir(parents=True, exist_ok=True)
     trainer = Trainer(pool, validation, net, cfg, out.with_name(out.name + ".ckpt"))
     if args.resume and trainer.checkpoint.exists():
         trainer.restore(rng)

@@ -1,0 +1,127 @@
+"""Pipelined CORDIC vectoring: spectrum bin (re, im) -> (magnitude, phase), one bin per clock.
+
+Bit exact to ``lutdnn.model.reference.cordic.vectoring`` (docs/cordic.md).
+"""
+
+from myhdl import ResetSignal, Signal, always_comb, always_seq, block, intbv
+
+from lutdnn.model.reference.cordic import DEFAULT_PARAMS, S16_MAX, S16_MIN, U16_MAX
+
+from .cordic_stage import VECTORING, cordic_stage
+from .port_check import require_range
+
+
+def vectoring_latency(params=DEFAULT_PARAMS):
+    """Clocks from a sink beat to its source beat: pre-rotation, iterations, multiply, round."""
+    return params.iterations + 3
+
+
+def vectoring_ports(params=DEFAULT_PARAMS):
+    """Fresh signals for every port of ``cordic_vectoring``, sized for ``params``, by port name."""
+    phase = dict(min=-(1 << (params.phase_bits - 1)), max=1 << (params.phase_bits - 1))
+    return dict(clk=Signal(bool(0)), reset=ResetSignal(0, active=1, isasync=False),
+                sink_valid=Signal(bool(0)), sink_ready=Signal(bool(0)),
+                sink_re=Signal(intbv(0, min=S16_MIN, max=S16_MAX + 1)),
+                sink_im=Signal(intbv(0, min=S16_MIN, max=S16_MAX + 1)),
+                source_valid=Signal(bool(0)), source_ready=Signal(bool(0)),
+                source_mag=Signal(intbv(0, min=0, max=U16_MAX + 1)),
+                source_phase=Signal(intbv(0, **phase)))
+
+
+@block
+def cordic_vectoring(clk, reset, sink_valid, sink_ready, sink_re, sink_im,
+                     source_valid, source_ready, source_mag, source_phase, params=DEFAULT_PARAMS):
+    """CORDIC vectoring pipeline with a global stall.
+
+    Ports:
+        clk, reset: clock, synchronous reset (ResetSignal).
+        sink_valid (in), sink_ready (out), sink_re, sink_im (in, s16): input bins.
+        source_valid (out), source_ready (in), source_mag (out, u16),
+            source_phase (out, s{params.phase_bits}): results, ``vectoring_latency(params)``
+            clocks later. The whole pipeline holds while ``source_ready`` is low,
+            so ``sink_ready`` is ``source_ready``.
+    """
+    phase_range = (-(1 << (params.phase_bits - 1)), (1 << (params.phase_bits - 1)) - 1)
+    for port_name, signal, (lo, hi) in (("sink_re", sink_re, (S16_MIN, S16_MAX)),
+                                        ("sink_im", sink_im, (S16_MIN, S16_MAX)),
+                                        ("source_mag", source_mag, (0, U16_MAX)),
+                                        ("source_phase", source_phase, phase_range)):
+        require_range("cordic_vectoring", port_name, signal, lo, hi)
+    g = params.guard_bits
+    xy_lim = 1 << (params.xy_bits - 1)
+    z_lim = 1 << (params.z_bits - 1)
+    half_turn = 1 << (params.z_frac_bits - 1)
+    mag_shift = params.gain_frac_bits + g
+    product_lim = xy_lim * params.gain_compensation
+    mag_lim = (product_lim >> mag_shift) + 1
+    mag_max = U16_MAX
+    z_shift = params.phase_guard_bits
+    phase_bits = params.phase_bits
+    phase_mask = (1 << phase_bits) - 1
+
+    def xyz():
+        return (Signal(intbv(0, min=-xy_lim, max=xy_lim)), Signal(intbv(0, min=-xy_lim, max=xy_lim)),
+                Signal(intbv(0, min=-z_lim, max=z_lim)))
+
+    valid0 = Signal(bool(0))
+    x0, y0, z0 = xyz()
+
+    @always_comb
+    def pass_ready():
+        sink_ready.next = source_ready
+
+    @always_seq(clk.posedge, reset=reset)
+    def pre_rotate():
+        # A left half-plane bin turns by pi first: iterations then stay within +-pi/2.
+        if source_ready:
+            valid0.next = sink_valid
+            if sink_re < 0:
+                x0.next = (-sink_re) << g
+                y0.next = (-sink_im) << g
+                z0.next = -half_turn
+            else:
+                x0.next = sink_re << g
+                y0.next = sink_im << g
+                z0.next = 0
+
+    stages = []
+    valid, x, y, z = valid0, x0, y0, z0
+    for i, atan in enumerate(params.atan_table):
+        valid_next = Signal(bool(0))
+        x_next, y_next, z_next = xyz()
+        stages.append(cordic_stage(clk, reset, source_ready, valid, x, y, z,
+                                   valid_next, x_next, y_next, z_next, i, atan, VECTORING))
+        valid, x, y, z = valid_next, x_next, y_next, z_next
+
+    valid_m = Signal(bool(0))
+    product = Signal(intbv(0, min=-product_lim, max=product_lim))
+    z_m = Signal(intbv(0, min=-z_lim, max=z_lim))
+    mag_rounded = Signal(intbv(0, min=-mag_lim, max=mag_lim))
+    phase_word = Signal(intbv(0)[phase_bits:])
+
+    @always_seq(clk.posedge, reset=reset)
+    def compensate_gain():
+        if source_ready:
+            valid_m.next = valid
+            product.next = x * params.gain_compensation
+            z_m.next = z
+
+    @always_comb
+    def round_half_up():
+        mag_rounded.next = (product + (1 << (mag_shift - 1))) >> mag_shift
+        # The phase word wraps modulo a full turn: keep the low bits of the rounded angle.
+        phase_word.next = ((z_m + (1 << (z_shift - 1))) >> z_shift) & phase_mask
+
+    @always_seq(clk.posedge, reset=reset)
+    def saturate_and_wrap():
+        if source_ready:
+            source_valid.next = valid_m
+            if mag_rounded > mag_max:
+                source_mag.next = mag_max
+            elif mag_rounded < 0:
+                source_mag.next = 0
+            else:
+                source_mag.next = mag_rounded
+            source_phase.next = phase_word[phase_bits:].signed()
+
+    return pass_ready, pre_rotate, stages, compensate_gain, round_half_up, saturate_and_wrap

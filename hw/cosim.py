@@ -1,0 +1,74 @@
+"""Cosimulate the Verilog generated from a ``@block`` under Icarus, driven from MyHDL.
+
+    dut = cosimulation(my_block(clk, reset, a, b), build_dir)
+    # use ``dut`` where the MyHDL instance would go in a testbench @block
+
+The returned ``myhdl.Cosimulation`` (a ``WatchedCosimulation``) exchanges the block's port signals with
+``vvp`` through MyHDL's VPI module (hw/vpi.py). ``vvp`` runs under
+``timeout``, so a hung simulator is killed and the MyHDL side raises
+``CosimulationError`` instead of waiting forever.
+"""
+
+import inspect
+from pathlib import Path
+
+from myhdl import Cosimulation, CosimulationError
+from myhdl._Signal import _Signal
+
+from .convert import convert
+from .tools import require_tool, run_tool
+from .vpi import myhdl_vpi
+
+COMPILE_TIMEOUT_S = 120
+
+
+class WatchedCosimulation(Cosimulation):
+    """A Cosimulation whose simulator may be killed by its time limit.
+
+    MyHDL writes to ``vvp`` before it reads, so a killed ``vvp`` shows up as a
+    broken pipe; it is reported as the CosimulationError it is.
+    """
+
+    def __init__(self, command, timeout_s, **ports):
+        self.timeout_s = timeout_s
+        super().__init__(command, **ports)
+
+    def _put(self, time):
+        try:
+            super()._put(time)
+        except BrokenPipeError as err:
+            raise CosimulationError("vvp ended early",
+                                    f"killed by its {self.timeout_s} s limit or crashed") from err
+
+
+def port_signals(instance):
+    """``{port name: Signal}`` of an elaborated ``@block`` (the arguments that are signals)."""
+    bound = inspect.signature(instance.func).bind(*instance.args, **instance.kwargs)
+    return {name: value for name, value in bound.arguments.items() if isinstance(value, _Signal)}
+
+
+def compile_icarus(converted, timeout_s=COMPILE_TIMEOUT_S):
+    """``iverilog`` the module and its ``tb_`` wrapper into ``<name>.vvp`` beside them; returns it."""
+    if converted.testbench is None:
+        raise ValueError(f"{converted.name}: cosimulation needs the tb_ wrapper "
+                         "(convert with testbench=True)")
+    out = converted.verilog.with_suffix(".vvp")
+    run_tool(["iverilog", "-g2005", "-o", out, "-s", f"tb_{converted.name}",
+              converted.verilog, converted.testbench], timeout_s)
+    return out
+
+
+def cosimulation(instance, build_dir, name=None, timeout_s=300, vpi_dir=None):
+    """Convert ``instance`` into ``build_dir``, compile it, and return its ``Cosimulation``.
+
+    ``timeout_s`` bounds the whole ``vvp`` run (the simulation, not one step).
+    ``vpi_dir`` defaults to the cached build of ``myhdl.vpi``.
+    """
+    ports = port_signals(instance)
+    converted = convert(instance, Path(build_dir), name=name, testbench=True)
+    vvp_file = compile_icarus(converted)
+    vpi_dir = Path(vpi_dir) if vpi_dir else myhdl_vpi()
+    # A list, not a string: MyHDL splits strings on spaces, which breaks such paths.
+    command = [require_tool("timeout"), "-s", "KILL", str(timeout_s),
+               require_tool("vvp"), "-M", str(vpi_dir), "-m", "myhdl", str(vvp_file)]
+    return WatchedCosimulation(command, timeout_s, **ports)

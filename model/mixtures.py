@@ -1,0 +1,315 @@
+"""The mixture set on disk, and the ``lutdnn data`` command that builds it.
+
+``lutdnn data --speech DIR --noise DIR -o OUT [--seed N] [--synthetic-minutes X]``
+applies the split of :mod:`lutdnn.model.data_split` and writes::
+
+    OUT/manifest.json
+    OUT/validation/NNNN_clean.wav, NNNN_noisy.wav     (float32 wav, 8 kHz, 3 s)
+    OUT/test/...                                      (same)
+    OUT/ood/...                                       (held-out voices and noise type)
+    OUT/synthetic/train/NNNN.wav                      (espeak-ng sentences, training voices)
+    OUT/synthetic/ood/NNNN.wav                        (espeak-ng sentences, held-out voices)
+
+Validation and test use every utterance of their split exactly once, packed
+in a random order into 3 s segments (:func:`lutdnn.model.mixing.layouts`),
+each mixed with a random noise excerpt of the same split at 0 or 5 dB.  The
+training split is not written as mixtures: the manifest lists its pool
+(utterances, noise ranges, synthetic sentences) and
+:class:`lutdnn.model.mixture_pool.MixturePool` mixes fresh pairs every epoch.
+
+Manifest (``format`` "lutdnn-mixtures", ``version`` 1): ``seed``,
+``sample_rate``, ``segment_samples``, ``sources`` (the speech and noise
+folders), ``synthetic`` (generation parameters, the cache key), and
+``splits``: for train/validation/test ``speech`` (FSDD utterances) and
+``noise`` (``file``, ``start``, ``stop`` in 8 kHz samples); train also
+``synthetic``; ood ``synthetic`` and ``noise_type``; every written split
+``items``, each with ``split``, ``clean``, ``noisy``, ``utterances`` (file, speaker,
+offset, samples), ``speakers``, ``noise`` (a range or a generator seed),
+``snr_db``, ``level_dbfs`` and ``gain``.
+
+The same seed gives the same bytes.  Each purpose (split, synthetic corpus)
+draws from its own random stream, so changing ``--synthetic-minutes`` does
+not change the validation or test mixtures.  The output is built in a
+temporary folder beside OUT and renamed into place; the synthetic sentences of
+a previous OUT are reused when their generation parameters match.
+"""
+
+import itertools
+import json
+import os
+import shutil
+import tempfile
+import time
+import zlib
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from lutdnn.host.cli import CommandError
+from lutdnn.model import noise_synthesis, synthetic_speech
+from lutdnn.model.data_split import (SAMPLE_RATE, SPLITS, DataError, load_noise, read_wav,
+                                     split_speech, write_wav)
+from lutdnn.model.mixing import EVALUATION_SNRS_DB, LEVEL_DBFS, SEGMENT_SAMPLES, layouts, mix, render
+
+MANIFEST = "manifest.json"
+FORMAT, VERSION = "lutdnn-mixtures", 1
+SYNTHETIC_GENERATOR_VERSION = 1
+DEFAULT_SYNTHETIC_MINUTES = 30.0
+DEFAULT_OOD_ITEMS = 60
+OOD_NOISE_TYPE = "music"
+
+
+def purpose_rng(seed, purpose):
+    """An independent random stream for one purpose (a split, a corpus) of one seed."""
+    return np.random.default_rng([seed, zlib.crc32(purpose.encode())])
+
+
+def load_manifest(out_dir):
+    """The manifest of a mixture folder, checked for format and version."""
+    path = Path(out_dir) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise DataError(f"{out_dir} is not a mixture folder (no {MANIFEST}); run lutdnn data") from None
+    except (OSError, ValueError) as err:
+        raise DataError(f"cannot read {path}: {err}") from None
+    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+        raise DataError(f"{path} is not a {FORMAT} manifest of version {VERSION}")
+    return manifest
+
+
+def read_items(out_dir, split):
+    """``[(item, clean, noisy), ...]`` of a written split (validation, test or ood)."""
+    items = load_manifest(out_dir)["splits"][split].get("items")
+    if items is None:
+        raise DataError(f"split {split!r} has no written mixtures (the training pool is mixed on the fly)")
+    return [(item, read_wav(Path(out_dir) / item["clean"]), read_wav(Path(out_dir) / item["noisy"]))
+            for item in items]
+
+
+def _previous_manifest(out_dir):
+    """The manifest of an earlier build at ``out_dir``, None if there is none; refuses foreign folders."""
+    if not out_dir.exists():
+        return None
+    if not out_dir.is_dir():
+        raise DataError(f"output {out_dir} exists and is not a folder")
+    if not (out_dir / MANIFEST).exists():
+        if any(out_dir.iterdir()):
+            raise DataError(f"output {out_dir} is a non-empty folder without {MANIFEST}; "
+                            "refusing to replace it")
+        return None
+    return load_manifest(out_dir)
+
+
+def _synthetic_params(seed, synthetic_minutes, ood_items):
+    return {
+        "generator": SYNTHETIC_GENERATOR_VERSION,
+        "espeak": synthetic_speech.espeak_version() if synthetic_minutes or ood_items else None,
+        "seed": seed,
+        "train_seconds": synthetic_minutes * 60,
+        "ood_seconds": ood_items * SEGMENT_SAMPLES / SAMPLE_RATE,
+        "train_voices": [v.name for group in synthetic_speech.TRAIN_VOICES.values() for v in group],
+        "ood_voices": [v.name for group in synthetic_speech.OOD_VOICES.values() for v in group],
+    }
+
+
+def _link_or_copy(source, target):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _synthetic_corpora(staging, previous, out_dir, params):
+    """``(corpora, reused)``: ``{"train": entries, "ood": entries}``, rendered or taken from ``previous``."""
+    if previous is not None and previous["synthetic"]["params"] == params:
+        corpora = {name: previous["splits"][name]["synthetic"] for name in ("train", "ood")}
+        entries = list(itertools.chain(*corpora.values()))
+        if all((out_dir / entry["file"]).is_file() for entry in entries):
+            for entry in entries:
+                _link_or_copy(out_dir / entry["file"], staging / entry["file"])
+            return corpora, True
+    voice_sets = {"train": synthetic_speech.TRAIN_VOICES, "ood": synthetic_speech.OOD_VOICES}
+    if params["espeak"] is not None:
+        synthetic_speech.check_voices(voice_sets.values())
+    corpora = {}
+    for name, voices in voice_sets.items():
+        rng = purpose_rng(params["seed"], f"synthetic/{name}")
+        corpora[name] = synthetic_speech.render_corpus(staging, f"synthetic/{name}", voices,
+                                                       params[f"{name}_seconds"], rng)
+    return corpora, False
+
+
+def _recorded_noise_drawer(ranges, signals):
+    """``draw(rng) -> (excerpt, record)``: a random excerpt of a random file's range."""
+    def draw(rng):
+        cut = ranges[rng.integers(len(ranges))]
+        start = int(rng.integers(cut.start, cut.stop - SEGMENT_SAMPLES + 1))
+        record = {"file": cut.file, "start": start, "stop": start + SEGMENT_SAMPLES}
+        return signals[cut.file][start:start + SEGMENT_SAMPLES], record
+    return draw
+
+
+def _generated_noise_drawer(noise_type, generator):
+    """``draw(rng) -> (noise, record)``: generated noise, reproducible from the recorded seed."""
+    def draw(rng):
+        seed = int(rng.integers(2**63))
+        return generator(np.random.default_rng(seed), SEGMENT_SAMPLES), {"type": noise_type, "seed": seed}
+    return draw
+
+
+def _write_split(staging, name, segment_layouts, audio, speakers, draw_noise, rng):
+    """Mix and write every layout of ``segment_layouts``; return the manifest items."""
+    (staging / name).mkdir()
+    items = []
+    for number, layout in enumerate(segment_layouts):
+        noise, noise_record = draw_noise(rng)
+        snr = float(EVALUATION_SNRS_DB[rng.integers(len(EVALUATION_SNRS_DB))])
+        level = float(rng.uniform(*LEVEL_DBFS))
+        try:
+            mixture = mix(render(layout, audio), noise, snr, level)
+        except DataError as err:
+            raise DataError(f"{name} mixture {number}: {err} (noise {noise_record})") from None
+        stem = f"{name}/{number:04d}"
+        item = {"split": name, "clean": f"{stem}_clean.wav", "noisy": f"{stem}_noisy.wav"}
+        write_wav(staging / item["clean"], mixture.clean)
+        write_wav(staging / item["noisy"], mixture.noisy)
+        item["utterances"] = [{"file": p.key, "speaker": speakers[p.key], "offset": p.offset,
+                               "samples": p.samples} for p in layout]
+        item["speakers"] = sorted({speakers[p.key] for p in layout})
+        item.update(noise=noise_record, snr_db=snr, level_dbfs=level, gain=mixture.gain)
+        items.append(item)
+    return items
+
+
+def _shuffled(keys, audio, rng):
+    """``(key, samples)`` of every key, in a random order."""
+    return [(keys[i], len(audio[keys[i]])) for i in rng.permutation(len(keys))]
+
+
+def _recorded_noise_split(staging, seed, name, speech, speech_audio, noise, max_items):
+    """Write split ``name``: its FSDD utterances, each once, over its noise ranges."""
+    signals, ranges = noise
+    rng = purpose_rng(seed, name)
+    keys = [u.file for u in speech[name]]
+    segments = itertools.islice(layouts(_shuffled(keys, speech_audio, rng), rng), max_items)
+    speakers = {u.file: u.speaker for u in speech[name]}
+    return _write_split(staging, name, segments, speech_audio, speakers,
+                        _recorded_noise_drawer(ranges[name], signals), rng)
+
+
+def _ood_split(staging, seed, corpus, items):
+    """Write the ``ood`` split: held-out voices over the held-out noise type."""
+    rng = purpose_rng(seed, "ood")
+    audio = {e["file"]: read_wav(staging / e["file"]) for e in corpus}
+    segments = itertools.islice(layouts(_shuffled(list(audio), audio, rng), rng), items)
+    voices = {e["file"]: e["voice"] for e in corpus}
+    return _write_split(staging, "ood", segments, audio, voices,
+                        _generated_noise_drawer(OOD_NOISE_TYPE, noise_synthesis.music), rng)
+
+
+def _replace(staging, out_dir):
+    """Move the finished ``staging`` folder to ``out_dir``, replacing an earlier build."""
+    if not out_dir.exists():
+        staging.rename(out_dir)
+        return
+    retired = staging.with_name(staging.name + ".old")
+    out_dir.rename(retired)
+    staging.rename(out_dir)
+    shutil.rmtree(retired)
+
+
+def build(speech_dir, noise_dir, out_dir, seed=0, synthetic_minutes=DEFAULT_SYNTHETIC_MINUTES,
+          ood_items=DEFAULT_OOD_ITEMS, max_items=None, log=lambda message: None):
+    """Build the mixture folder ``out_dir``; returns its manifest.
+
+    ``max_items`` limits the validation, test and ood mixtures (quick checks);
+    ``log`` receives one line per stage.
+    """
+    speech_dir, noise_dir, out_dir = (Path(p).resolve() for p in (speech_dir, noise_dir, out_dir))
+    previous = _previous_manifest(out_dir)
+    speech = split_speech(speech_dir)
+    speech_audio = {u.file: read_wav(speech_dir / u.file) for split in speech.values() for u in split}
+    noise = load_noise(noise_dir, SEGMENT_SAMPLES)
+    log(f"speech: {len(speech_audio)} files; noise: {len(noise[0])} files")
+    params = _synthetic_params(seed, synthetic_minutes, ood_items)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        corpora, reused = _synthetic_corpora(staging, previous, out_dir, params)
+        log(f"synthetic speech: {len(corpora['train'])} training and {len(corpora['ood'])} held-out "
+            f"sentences ({'reused' if reused else 'rendered'})")
+        items = {name: _recorded_noise_split(staging, seed, name, speech, speech_audio, noise, max_items)
+                 for name in ("validation", "test")}
+        items["ood"] = _ood_split(staging, seed, corpora["ood"], min(ood_items, max_items or ood_items))
+        log(", ".join(f"{name}: {len(split)} mixtures" for name, split in items.items()))
+        manifest = _manifest(seed, speech_dir, noise_dir, params, speech, noise[1], corpora, items)
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
+        _replace(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _manifest(seed, speech_dir, noise_dir, params, speech, noise_ranges, corpora, items):
+    splits = {
+        name: {"speech": [asdict(u) for u in speech[name]], "noise": [asdict(r) for r in noise_ranges[name]]}
+        for name in SPLITS
+    }
+    splits["train"]["synthetic"] = corpora["train"]
+    splits["ood"] = {"synthetic": corpora["ood"], "noise_type": OOD_NOISE_TYPE}
+    for name, split_items in items.items():
+        splits[name]["items"] = split_items
+    return {"format": FORMAT, "version": VERSION, "seed": seed, "sample_rate": SAMPLE_RATE,
+            "segment_samples": SEGMENT_SAMPLES,
+            "sources": {"speech": str(speech_dir), "noise": str(noise_dir)},
+            "synthetic": {"params": params}, "splits": splits}
+
+
+def folder_bytes(folder):
+    return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
+
+
+def _at_least(kind, low):
+    """An argparse type: ``kind`` no smaller than ``low``."""
+    def parse(text):
+        value = kind(text)
+        if value < low:
+            raise ValueError(text)
+        return value
+    parse.__name__ = f"{kind.__name__} >= {low}"
+    return parse
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "data", help="build train/validation/test/ood mixtures from speech and noise folders",
+        description="Build the mixture folder every figure uses (split as in the data README; "
+                    "see docs/data.md).")
+    parser.add_argument("--speech", required=True, type=Path, metavar="DIR", help="FSDD recordings folder")
+    parser.add_argument("--noise", required=True, type=Path, metavar="DIR", help="noise recordings folder")
+    parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT",
+                        help="mixture folder to write")
+    parser.add_argument("--seed", type=_at_least(int, 0), default=0, help="random seed (default 0)")
+    parser.add_argument("--synthetic-minutes", type=_at_least(float, 0), default=DEFAULT_SYNTHETIC_MINUTES,
+                        metavar="X", help="minutes of espeak-ng training speech (default %(default)s)")
+    parser.add_argument("--ood-items", type=_at_least(int, 0), default=DEFAULT_OOD_ITEMS, metavar="N",
+                        help="mixtures in the out-of-domain split (default %(default)s)")
+    parser.add_argument("--max-items", type=_at_least(int, 1), default=None, metavar="N",
+                        help="at most N mixtures per written split (quick checks; default: all)")
+    parser.set_defaults(func=_command)
+
+
+def _command(args):
+    started = time.perf_counter()
+    try:
+        build(args.speech, args.noise, args.output, seed=args.seed, synthetic_minutes=args.synthetic_minutes,
+              ood_items=args.ood_items, max_items=args.max_items, log=print)
+    except DataError as err:
+        raise CommandError(str(err)) from None
+    print(f"wrote {args.output} ({folder_bytes(args.output) / 1e6:.1f} MB) "
+          f"in {time.perf_counter() - started:.1f} s")
+    return 0
