@@ -81,7 +81,10 @@ def load_manifest(out_dir):
 
 def read_items(out_dir, split):
     """``[(item, clean, noisy), ...]`` of a written split (validation, test or ood)."""
-    items = load_manifest(out_dir)["splits"][split].get("items")
+    splits = load_manifest(out_dir)["splits"]
+    if split not in splits:
+        raise DataError(f"{out_dir} has no split {split!r} (it has {', '.join(splits)})")
+    items = splits[split].get("items")
     if items is None:
         raise DataError(f"split {split!r} has no written mixtures (the training pool is mixed on the fly)")
     return [(item, read_wav(Path(out_dir) / item["clean"]), read_wav(Path(out_dir) / item["noisy"]))

@@ -24,3 +24,16 @@ def random_model(tmp_path_factory):
     path = tmp_path_factory.mktemp("model") / "random.pt"
     save_model(EnhancementNet(), path)
     return path
+
+
+@pytest.fixture(scope="session")
+def small_mixtures(shared_data, tmp_path_factory):
+    """A quick ``lutdnn data`` folder: a few mixtures per split, a small synthetic corpus."""
+    import shutil
+    from lutdnn.model.mixtures import build
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    out = tmp_path_factory.mktemp("small") / "mixtures"
+    build(shared_data / "fsdd", shared_data / "noise", out, seed=0, synthetic_minutes=0.2,
+          ood_items=2, max_items=4)
+    return out
