@@ -29,6 +29,7 @@ setup(
     package_dir=PACKAGE_DIR,
     package_data={
         "lutdnn.model": ["default/*.pt", "default/*.json", "default/*.bin"],
+        "lutdnn.hw": ["*.cpp", "*.vlt"],
         "lutdnn.notebooks": ["*.ipynb"],
         "lutdnn.overlay": ["boards/*/*", "*.bit", "*.hwh"],
     },

@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "lutdnn.host.evaluate",
     "lutdnn.host.enhance",
     "lutdnn.host.demo",
+    "lutdnn.hw.cli",
 ]
 
 

@@ -13,11 +13,13 @@ from .audio import AudioError, read_recording, to_file_rate, write_wav
 from .backends import BACKENDS, open_backend
 from .cli import CommandError
 from .framing import analyze, synthesize
+from .level import level_gain
 
 
 def enhance_signal(signal, backend):
     """8 kHz float signal -> enhanced 8 kHz float signal of the same length."""
-    return synthesize(backend.process(analyze(signal)), len(signal))
+    gain = level_gain(signal, backend.level_dbfs)
+    return synthesize(backend.process(analyze(signal * gain)), len(signal)) / gain
 
 
 def backend_from_args(args):

@@ -31,6 +31,7 @@ class NetConfig:
     input_shift: int = 0        # features are |X| * 2**-input_shift
     output: str = "mask"        # "mask" or "magnitude"
     mask_floor: float = 0.0     # inference floor on the mask (mask models only)
+    level_dbfs: float = None    # host normalises the noisy input to this RMS level (host/level.py)
 
     def __post_init__(self):
         if self.output not in ("mask", "magnitude"):

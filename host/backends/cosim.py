@@ -1,0 +1,49 @@
+"""``cosim``: the generated top-level Verilog, compiled by Verilator, run frame by frame.
+
+Every frame goes through the AXI ports exactly as on the board: a spectrum
+packet, the code packet, and the 65-beat output packet back (lutdnn.hw.driver).
+The output must equal ``sim`` bit for bit.  The compiled model is cached
+outside the repository (lutdnn.hw.verilator_model).
+"""
+
+from lutdnn.host.framing import BINS
+from lutdnn.model import weight_image
+from lutdnn.model.reference.formats import spectrum_to_words, words_to_spectrum
+
+
+class CosimBackend:
+    name = "cosim"
+
+    def __init__(self, image, cache_dir=None):
+        # imported here: building the model needs the hardware packages and tools only when used
+        from lutdnn.hw.accelerator_top import DEFAULT_MAX_CODE_BITS
+        from lutdnn.hw.driver import check_image
+        from lutdnn.hw.lut_decode import check_geometry
+        from lutdnn.hw.verilator_model import VerilatorModel
+
+        self.image = image
+        self.level_dbfs = image.level_dbfs   # the input level the quantized model was made for
+        max_code_bits = max([DEFAULT_MAX_CODE_BITS, *image.code_bits])
+        check_geometry(image.lanes, max_code_bits)
+        check_image(image, image.lanes, max_code_bits)
+        self.model = VerilatorModel(lanes=image.lanes, max_code_bits=max_code_bits, cache_dir=cache_dir)
+        self.model.load(image)
+        self.cycles = []
+
+    def process(self, spectra):
+        """One recording's complex spectra ``(frames, 129)`` -> enhanced spectra (context starts empty)."""
+        if spectra.ndim != 2 or spectra.shape[1] != BINS:
+            raise ValueError(f"the cosim backend takes (frames, {BINS}) spectra, got shape {spectra.shape}")
+        re, im = spectrum_to_words(spectra)
+        self.model.clear_context()
+        out_re, out_im, self.cycles = self.model.run_frames(self.image, re, im)
+        return words_to_spectrum(out_re, out_im)
+
+
+def open(image=None, cache_dir=None, **_):
+    """``image``: a weight image path (or a loaded :class:`WeightImage`)."""
+    if image is None:
+        raise ValueError("the cosim backend needs a weight image (--image, written by 'lutdnn quantize')")
+    if not isinstance(image, weight_image.WeightImage):
+        image = weight_image.load(image)
+    return CosimBackend(image, cache_dir=cache_dir)

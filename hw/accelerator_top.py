@@ -1,0 +1,160 @@
+"""Accelerator top level: AXI4-Stream in/out, AXI4-Lite registers, one clock, synchronous reset.
+
+    s_axis --> frame_controller --> CORDIC vectoring --> context buffer + phase RAM
+           \\-> LUT decode --> MAC lanes --> activation RAM (hidden words, layer-2 words)
+    activation RAM + context buffer --> output stage --> CORDIC rotation --> output buffer --> m_axis
+
+docs/hardware.md describes the datapath and timing, docs/register_map.md the registers.
+"""
+
+from myhdl import ResetSignal, Signal, always_comb, always_seq, block, concat, intbv
+
+from lutdnn.model.reference.cordic import DEFAULT_PARAMS
+from lutdnn.model.reference.formats import SPECTRUM_BITS, WORD_BITS
+
+from .axi_lite import Registers, axi_lite_registers
+from .context_buffer import BIN_BITS, SLOT_BITS, context_buffer
+from .cordic_rotation import cordic_rotation
+from .cordic_vectoring import cordic_vectoring, vectoring_latency
+from .frame_controller import ABORT_CYCLES, frame_controller
+from .lut_decode import WEIGHT_BITS, check_geometry, lut_decode
+from .mac_lanes import ACTIVATION_ADDR_BITS, mac_lanes
+from .output_stage import output_stage
+from .ram import ram
+
+DEFAULT_LANES = 16
+DEFAULT_MAX_CODE_BITS = 4
+OUT_ADDR_BITS = 7      # 65 output beats
+STAGE_LATENCY = 3      # output_stage pipeline depth (the phase waits as long)
+
+
+def hw_params_word(lanes, max_code_bits):
+    """REG_HW_PARAMS: lanes in bits 15:0, max code bits in 19:16."""
+    return lanes | (max_code_bits << 16)
+
+
+def spectrum_word():
+    return Signal(intbv(0, min=-(1 << (SPECTRUM_BITS - 1)), max=1 << (SPECTRUM_BITS - 1)))
+
+
+@block
+def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_code_bits=DEFAULT_MAX_CODE_BITS):
+    """Ports:
+      clk, reset: clock, synchronous active-high reset (ResetSignal)
+      s_axis: AxiStream slave (spectrum packets, code packets)
+      m_axis: AxiStream master (output spectrum packets, TLAST on beat 64)
+      s_axi: AxiLite slave (docs/register_map.md)
+    Parameters:
+      lanes: P, output neurons computed in parallel
+      max_code_bits: widest code M the LUTs hold (lanes * max_code_bits <= 64)
+    """
+    check_geometry(lanes, max_code_bits)
+    if vectoring_latency(DEFAULT_PARAMS) + 8 > ABORT_CYCLES:
+        raise ValueError("the abort drain is shorter than the vectoring pipeline")
+    phase_bits = DEFAULT_PARAMS.phase_bits
+    regs = Registers(max_code_bits)
+    engine_reset = ResetSignal(0, active=1, isasync=False)
+    always_ready = Signal(bool(1))
+    unused_ready = [Signal(bool(0)) for _ in range(2)]
+
+    def phase_word():
+        return Signal(intbv(0, min=-(1 << (phase_bits - 1)), max=1 << (phase_bits - 1)))
+
+    # vectoring
+    vec_push, vec_done = Signal(bool(0)), Signal(bool(0))
+    vec_re, vec_im = spectrum_word(), spectrum_word()
+    vec_mag = Signal(intbv(0)[WORD_BITS:])
+    vec_phase = phase_word()
+    vec_bin = Signal(intbv(0)[BIN_BITS:])
+    # context buffer and phases
+    ctx_advance, ctx_clear, ctx_clear_any = (Signal(bool(0)) for _ in range(3))
+    rd_age = Signal(intbv(0)[SLOT_BITS:])
+    rd_bin = Signal(intbv(0)[BIN_BITS:])
+    ctx_data = Signal(intbv(0)[WORD_BITS:])
+    phase_data = phase_word()
+    # layers
+    code_layer = Signal(bool(0))
+    code_bits = Signal(intbv(0)[len(regs.code_bits_1):])
+    # a plain copy: MyHDL misnames slices taken of an interface's signal
+    code_group = Signal(intbv(0)[len(s_axis.tdata):])
+    weights = Signal(intbv(0)[WEIGHT_BITS * lanes:])
+    mac_step, mac_first, mac_last, mac_layer, x_from_hidden, mac_busy = (Signal(bool(0)) for _ in range(6))
+    mac_block_base = Signal(intbv(0)[ACTIVATION_ADDR_BITS - 1:])
+    x = Signal(intbv(0)[WORD_BITS:])
+    result = Signal(intbv(0)[WORD_BITS:])
+    result_addr = Signal(intbv(0)[ACTIVATION_ADDR_BITS:])
+    result_valid = Signal(bool(0))
+    act_rd_addr = Signal(intbv(0)[ACTIVATION_ADDR_BITS:])
+    act_data = Signal(intbv(0)[WORD_BITS:])
+    # output
+    stage_valid, stage_done = Signal(bool(0)), Signal(bool(0))
+    stage_mag = Signal(intbv(0)[WORD_BITS:])
+    phase_delay = [phase_word() for _ in range(STAGE_LATENCY)]
+    rot_phase = phase_delay[-1]
+    rot_done = Signal(bool(0))
+    rot_re, rot_im = spectrum_word(), spectrum_word()
+    out_bin = Signal(intbv(0)[BIN_BITS:])
+    out_word = Signal(intbv(0)[2 * SPECTRUM_BITS:])
+    out_even_we, out_odd_we = Signal(bool(0)), Signal(bool(0))
+    out_wr_addr = Signal(intbv(0)[OUT_ADDR_BITS:])
+    out_rd_addr = Signal(intbv(0)[OUT_ADDR_BITS:])
+    out_even, out_odd = Signal(intbv(0)[2 * SPECTRUM_BITS:]), Signal(intbv(0)[2 * SPECTRUM_BITS:])
+
+    registers = axi_lite_registers(clk, reset, s_axi, regs, hw_params_word(lanes, max_code_bits))
+    controller = frame_controller(
+        clk, engine_reset, s_axis, m_axis, regs, vec_push, vec_re, vec_im, vec_done, vec_bin,
+        ctx_advance, ctx_clear, rd_age, rd_bin, act_rd_addr,
+        code_layer, mac_step, mac_first, mac_last, mac_layer, mac_block_base, x_from_hidden,
+        mac_busy, stage_valid, rot_done, out_bin, out_rd_addr, out_even, out_odd, lanes)
+    vectoring = cordic_vectoring(clk, engine_reset, vec_push, unused_ready[0], vec_re, vec_im,
+                                 vec_done, always_ready, vec_mag, vec_phase)
+    context = context_buffer(clk, engine_reset, ctx_clear_any, ctx_advance, vec_done, vec_bin, vec_mag,
+                             rd_age, rd_bin, ctx_data)
+    phases = ram(clk, vec_done, vec_bin, vec_phase, rd_bin, phase_data)
+    decoder = lut_decode(clk, regs.lut_we, regs.lut_layer, regs.lut_code, regs.lut_value,
+                         regs.lut_shift, code_layer, code_bits, code_group, weights, lanes, max_code_bits)
+    lanes_inst = mac_lanes(clk, engine_reset, weights, x, mac_step, mac_first, mac_last, mac_layer,
+                           mac_block_base, regs.frac_in, regs.frac_hidden, regs.frac_out,
+                           regs.bias_we, regs.bias_addr, regs.bias_value,
+                           result, result_addr, result_valid, mac_busy, lanes)
+    activations = ram(clk, result_valid, result_addr, result, act_rd_addr, act_data)
+    stage = output_stage(clk, engine_reset, stage_valid, act_data, ctx_data, regs.output_mode,
+                         regs.frac_out, regs.mask_floor, stage_done, stage_mag)
+    rotation = cordic_rotation(clk, engine_reset, stage_done, unused_ready[1], stage_mag, rot_phase,
+                               rot_done, always_ready, rot_re, rot_im)
+    out_even_ram = ram(clk, out_even_we, out_wr_addr, out_word, out_rd_addr, out_even)
+    out_odd_ram = ram(clk, out_odd_we, out_wr_addr, out_word, out_rd_addr, out_odd)
+
+    @always_comb
+    def resets():
+        engine_reset.next = reset or regs.soft_reset
+        ctx_clear_any.next = ctx_clear or regs.clear_context
+
+    @always_comb
+    def select():
+        code_group.next = s_axis.tdata
+        if code_layer:
+            code_bits.next = regs.code_bits_2
+        else:
+            code_bits.next = regs.code_bits_1
+        if x_from_hidden:
+            x.next = act_data
+        else:
+            x.next = ctx_data
+
+    @always_seq(clk.posedge, reset=engine_reset)
+    def delay_phase():
+        # the phase read with a bin waits out the output stage beside its magnitude
+        phase_delay[0].next = phase_data
+        for i in range(1, STAGE_LATENCY):
+            phase_delay[i].next = phase_delay[i - 1]
+
+    @always_comb
+    def output_buffer():
+        out_word.next = concat(rot_im[SPECTRUM_BITS:], rot_re[SPECTRUM_BITS:])
+        out_wr_addr.next = out_bin[BIN_BITS:1]
+        out_even_we.next = rot_done and not out_bin[0]
+        out_odd_we.next = rot_done and out_bin[0]
+
+    return (registers, controller, vectoring, context, phases, decoder, lanes_inst, activations, stage,
+            rotation, out_even_ram, out_odd_ram, resets, select, delay_phase, output_buffer)

@@ -1,0 +1,272 @@
+"""AXI4-Lite slave register file (docs/register_map.md) and its interface objects.
+
+``AxiLite`` is the bus (with ``write``/``read`` testbench helpers);
+``Registers`` is what the register file drives into the accelerator and the
+status it reads back; ``axi_lite_registers`` is the slave.
+"""
+
+from myhdl import Signal, always_comb, always_seq, block, concat, intbv, modbv
+
+from lutdnn.model.reference.formats import KMAX, LUT_VALUE_BITS, BIAS_BITS, WORD_BITS
+
+from .axi_stream import WAIT_LIMIT, StreamTimeout
+
+ADDR_BITS = 13
+DATA_BITS = 32
+ID_VALUE = 0x4C555444          # "LUTD"
+REGISTER_MAP_VERSION = 1
+
+# byte addresses (docs/register_map.md)
+REG_ID = 0x000
+REG_VERSION = 0x004
+REG_CONTROL = 0x008
+REG_STATUS = 0x00C
+REG_CYCLES = 0x010
+REG_FRAMES = 0x014
+REG_HW_PARAMS = 0x018
+REG_CODE_BITS_1 = 0x020
+REG_CODE_BITS_2 = 0x024
+REG_FRAC_IN = 0x028
+REG_FRAC_HIDDEN = 0x02C
+REG_FRAC_OUT = 0x030
+REG_OUTPUT_MODE = 0x034
+REG_MASK_FLOOR = 0x038
+LUT_BASE = 0x800               # + 4 * (256 * layer + code): value[7:0], shift[11:8]
+BIAS_BASE = 0x1000             # + 4 * (256 * layer + output): bias[7:0]
+TABLE_STRIDE = 256             # entries reserved per layer in both tables
+
+CONTROL_SOFT_RESET = 1 << 0    # abort the frame, empty the context, clear the error
+CONTROL_CLEAR_CONTEXT = 1 << 1
+CONTROL_CLEAR_ERROR = 1 << 2
+
+STATUS_ERROR = 1 << 0
+STATUS_IDLE = 1 << 1
+ERROR_EARLY_TLAST = 1 << 4     # TLAST before the last beat of a packet
+ERROR_MISSING_TLAST = 1 << 5   # no TLAST on the last beat of a packet
+ERROR_BAD_LUT_SHIFT = 1 << 6   # a LUT entry written with shift > KMAX (ignored)
+ERROR_CAUSE_BITS = 3
+FRAC_BITS = 5
+CODE_BITS_FIELD = 4
+
+
+class AxiLite:
+    """AXI4-Lite slave port signals (``s_axi_*`` once converted)."""
+
+    def __init__(self, addr_bits=ADDR_BITS):
+        self.awaddr = Signal(intbv(0)[addr_bits:])
+        self.awvalid = Signal(bool(0))
+        self.awready = Signal(bool(0))
+        self.wdata = Signal(intbv(0)[DATA_BITS:])
+        self.wstrb = Signal(intbv(0)[DATA_BITS // 8:])
+        self.wvalid = Signal(bool(0))
+        self.wready = Signal(bool(0))
+        self.bresp = Signal(intbv(0)[2:])
+        self.bvalid = Signal(bool(0))
+        self.bready = Signal(bool(0))
+        self.araddr = Signal(intbv(0)[addr_bits:])
+        self.arvalid = Signal(bool(0))
+        self.arready = Signal(bool(0))
+        self.rdata = Signal(intbv(0)[DATA_BITS:])
+        self.rresp = Signal(intbv(0)[2:])
+        self.rvalid = Signal(bool(0))
+        self.rready = Signal(bool(0))
+
+    def _wait(self, clk, flag, what):
+        for _ in range(WAIT_LIMIT):
+            yield clk.posedge
+            if flag():
+                return
+        raise StreamTimeout(f"AXI-Lite slave never answered the {what}")
+
+    def write(self, clk, addr, data):
+        """Testbench generator: one write transaction (address and data together)."""
+        self.awaddr.next = addr
+        self.awvalid.next = 1
+        self.wdata.next = data & 0xFFFFFFFF
+        self.wstrb.next = 0xF
+        self.wvalid.next = 1
+        self.bready.next = 1
+        yield from self._wait(clk, lambda: bool(self.awready), "write address")
+        self.awvalid.next = 0
+        self.wvalid.next = 0
+        yield from self._wait(clk, lambda: bool(self.bvalid), "write response")
+        self.bready.next = 0
+
+    def read(self, clk, addr, result):
+        """Testbench generator: one read; the data word is appended to ``result``."""
+        self.araddr.next = addr
+        self.arvalid.next = 1
+        self.rready.next = 1
+        yield from self._wait(clk, lambda: bool(self.arready), "read address")
+        self.arvalid.next = 0
+        yield from self._wait(clk, lambda: bool(self.rvalid), "read data")
+        result.append(int(self.rdata))
+        self.rready.next = 0
+
+
+class Registers:
+    """Everything the register file drives (configuration, write ports, pulses) and reads back."""
+
+    def __init__(self, max_code_bits):
+        self.code_bits_1 = Signal(intbv(0)[CODE_BITS_FIELD:])
+        self.code_bits_2 = Signal(intbv(0)[CODE_BITS_FIELD:])
+        self.frac_in = Signal(intbv(0)[FRAC_BITS:])
+        self.frac_hidden = Signal(intbv(0)[FRAC_BITS:])
+        self.frac_out = Signal(intbv(0)[FRAC_BITS:])
+        self.output_mode = Signal(bool(0))
+        self.mask_floor = Signal(intbv(0)[WORD_BITS:])
+        self.lut_we = Signal(bool(0))
+        self.lut_layer = Signal(bool(0))
+        self.lut_code = Signal(intbv(0)[max_code_bits:])
+        self.lut_value = Signal(intbv(0, min=-(1 << (LUT_VALUE_BITS - 1)), max=1 << (LUT_VALUE_BITS - 1)))
+        self.lut_shift = Signal(intbv(0)[4:])
+        self.bias_we = Signal(bool(0))
+        self.bias_addr = Signal(intbv(0)[9:])
+        self.bias_value = Signal(intbv(0, min=-(1 << (BIAS_BITS - 1)), max=1 << (BIAS_BITS - 1)))
+        self.soft_reset = Signal(bool(0))
+        self.clear_context = Signal(bool(0))
+        # status, driven by the frame controller
+        self.error_set = Signal(intbv(0)[2:])   # stream error causes raised this cycle
+        self.idle = Signal(bool(0))
+        self.frame_cycles = Signal(modbv(0)[DATA_BITS:])   # of the last completed frame
+        self.frames = Signal(modbv(0)[DATA_BITS:])         # completed since reset
+
+
+@block
+def axi_lite_registers(clk, reset, bus, regs, hw_params):
+    """AXI4-Lite slave: 32-bit registers, full-word accesses (WSTRB is ignored).
+
+    Ports:
+      bus: AxiLite (slave side); regs: Registers
+      hw_params: elaboration constant read back at REG_HW_PARAMS (lanes, max code bits)
+    A write takes address and data in the same cycle (both must be valid);
+    writes to read-only or unmapped addresses and LUT/bias reads are accepted
+    and ignored / read as 0 (OKAY response), so no access can hang the bus.
+    """
+    error_causes = Signal(intbv(0)[ERROR_CAUSE_BITS:])
+    clear_error = Signal(bool(0))
+    write_go = Signal(bool(0))
+    # both tables are aligned to their size: region = word address >> 9, index = low 9 bits
+    table_bits = 9
+    lut_region = LUT_BASE >> (2 + table_bits)
+    bias_region = BIAS_BASE >> (2 + table_bits)
+    word_addr = Signal(intbv(0)[ADDR_BITS - 2:])
+    read_addr = Signal(intbv(0)[ADDR_BITS - 2:])
+    region = Signal(intbv(0)[ADDR_BITS - 2 - table_bits:])
+    table_index = Signal(intbv(0)[table_bits:])
+    new_shift = Signal(intbv(0)[4:])
+    bad_shift = Signal(bool(0))
+
+    @always_comb
+    def handshake():
+        write_go.next = bus.awvalid and bus.wvalid and not bus.bvalid
+
+    @always_comb
+    def ready():
+        bus.awready.next = write_go
+        bus.wready.next = write_go
+        bus.arready.next = not bus.rvalid
+
+    @always_comb
+    def decode():
+        word_addr.next = bus.awaddr[ADDR_BITS:2]
+        read_addr.next = bus.araddr[ADDR_BITS:2]
+
+    @always_comb
+    def split_address():
+        region.next = word_addr[ADDR_BITS - 2:table_bits]
+        table_index.next = word_addr[table_bits:]
+        new_shift.next = bus.wdata[12:8]
+
+    @always_comb
+    def check_shift():
+        bad_shift.next = write_go and region == lut_region and new_shift > KMAX
+
+    @always_seq(clk.posedge, reset=reset)
+    def write():
+        regs.lut_we.next = 0
+        regs.bias_we.next = 0
+        regs.soft_reset.next = 0
+        regs.clear_context.next = 0
+        clear_error.next = 0
+        bus.bresp.next = 0   # OKAY: every write is accepted
+        if bus.bvalid and bus.bready:
+            bus.bvalid.next = 0
+        if write_go:
+            bus.bvalid.next = 1
+            if word_addr == REG_CONTROL >> 2:
+                regs.soft_reset.next = bus.wdata[0]
+                regs.clear_context.next = bus.wdata[1]
+                clear_error.next = bus.wdata[0] or bus.wdata[2]
+            elif word_addr == REG_CODE_BITS_1 >> 2:
+                regs.code_bits_1.next = bus.wdata[CODE_BITS_FIELD:]
+            elif word_addr == REG_CODE_BITS_2 >> 2:
+                regs.code_bits_2.next = bus.wdata[CODE_BITS_FIELD:]
+            elif word_addr == REG_FRAC_IN >> 2:
+                regs.frac_in.next = bus.wdata[FRAC_BITS:]
+            elif word_addr == REG_FRAC_HIDDEN >> 2:
+                regs.frac_hidden.next = bus.wdata[FRAC_BITS:]
+            elif word_addr == REG_FRAC_OUT >> 2:
+                regs.frac_out.next = bus.wdata[FRAC_BITS:]
+            elif word_addr == REG_OUTPUT_MODE >> 2:
+                regs.output_mode.next = bus.wdata[0]
+            elif word_addr == REG_MASK_FLOOR >> 2:
+                regs.mask_floor.next = bus.wdata[WORD_BITS:]
+            elif region == lut_region:
+                # codes beyond the built table width are ignored
+                if table_index[8:] < (1 << len(regs.lut_code)) and new_shift <= KMAX:
+                    regs.lut_we.next = 1
+                regs.lut_layer.next = table_index[8]
+                regs.lut_code.next = table_index[len(regs.lut_code):]
+                regs.lut_value.next = bus.wdata[LUT_VALUE_BITS:].signed()
+                regs.lut_shift.next = new_shift
+            elif region == bias_region:
+                regs.bias_we.next = 1
+                regs.bias_addr.next = table_index
+                regs.bias_value.next = bus.wdata[BIAS_BITS:].signed()
+
+    @always_seq(clk.posedge, reset=reset)
+    def status():
+        if clear_error:
+            error_causes.next = 0
+        else:
+            error_causes.next = error_causes | concat(bad_shift, regs.error_set[2:])
+
+    @always_seq(clk.posedge, reset=reset)
+    def read():
+        bus.rresp.next = 0   # OKAY: every read answers
+        if bus.rvalid and bus.rready:
+            bus.rvalid.next = 0
+        if bus.arvalid and not bus.rvalid:
+            bus.rvalid.next = 1
+            if read_addr == REG_ID >> 2:
+                bus.rdata.next = ID_VALUE
+            elif read_addr == REG_VERSION >> 2:
+                bus.rdata.next = REGISTER_MAP_VERSION
+            elif read_addr == REG_STATUS >> 2:
+                bus.rdata.next = concat(intbv(0)[DATA_BITS - 4 - ERROR_CAUSE_BITS:], error_causes,
+                                        intbv(0)[2:], regs.idle, error_causes != 0)
+            elif read_addr == REG_CYCLES >> 2:
+                bus.rdata.next = regs.frame_cycles
+            elif read_addr == REG_FRAMES >> 2:
+                bus.rdata.next = regs.frames
+            elif read_addr == REG_HW_PARAMS >> 2:
+                bus.rdata.next = hw_params
+            elif read_addr == REG_CODE_BITS_1 >> 2:
+                bus.rdata.next = regs.code_bits_1
+            elif read_addr == REG_CODE_BITS_2 >> 2:
+                bus.rdata.next = regs.code_bits_2
+            elif read_addr == REG_FRAC_IN >> 2:
+                bus.rdata.next = regs.frac_in
+            elif read_addr == REG_FRAC_HIDDEN >> 2:
+                bus.rdata.next = regs.frac_hidden
+            elif read_addr == REG_FRAC_OUT >> 2:
+                bus.rdata.next = regs.frac_out
+            elif read_addr == REG_OUTPUT_MODE >> 2:
+                bus.rdata.next = regs.output_mode
+            elif read_addr == REG_MASK_FLOOR >> 2:
+                bus.rdata.next = regs.mask_floor
+            else:
+                bus.rdata.next = 0
+
+    return handshake, ready, decode, split_address, check_shift, write, status, read

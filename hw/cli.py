@@ -1,0 +1,129 @@
+"""``lutdnn hw``: generate the accelerator's Verilog and report its cost.
+
+    lutdnn hw verilog -o DIR [--lanes P] [--max-code-bits M]
+    lutdnn hw report [--lanes P] [--max-code-bits M] [--image PATH] [--frames N] [--no-synth]
+"""
+
+import statistics
+import tempfile
+
+import numpy as np
+
+from lutdnn.host.cli import CommandError
+
+from .accelerator_top import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
+
+CLOCK_HZ = 100e6
+HOP_MS = 8.0
+BOUND_CODES = 297216            # weight codes per frame (1032*256 + 256*129), the paper's 8-bit byte count
+TARGETS = {"lut": 25.0, "bram36": 30.0, "dsp": 25.0}
+CYCLES_TARGET_RATIO = 1.2
+
+
+def add_geometry(parser):
+    parser.add_argument("--lanes", type=int, default=DEFAULT_LANES, help="P, parallel MAC lanes (default 16)")
+    parser.add_argument("--max-code-bits", type=int, default=DEFAULT_MAX_CODE_BITS,
+                        help="widest code width the LUTs hold (2, 3, 4 or 8; lanes * bits <= 64; default 4)")
+
+
+def check_geometry(args):
+    from .lut_decode import check_geometry as check
+    try:
+        check(args.lanes, args.max_code_bits)
+    except ValueError as err:
+        raise CommandError(str(err)) from err
+
+
+def run_verilog(args):
+    check_geometry(args)
+    from .top_verilog import generate_verilog
+    converted = generate_verilog(args.output, args.lanes, args.max_code_bits)
+    print(f"wrote {converted.verilog}")
+    return 0
+
+
+def timing_image(lanes, code_bits):
+    """An image of the network's shape with all-zero codes: the cycle count does
+    not depend on weights or data (every frame streams the same beats)."""
+    from lutdnn.host.framing import BINS, FEATURES
+    from lutdnn.model.network import HIDDEN
+    from lutdnn.model.reference.dnn import IntLayer
+    from lutdnn.model.weight_image import WeightImage
+    entries = 1 << code_bits
+
+    def layer(outputs, inputs, in_frac, out_frac):
+        return IntLayer(codes=np.zeros((outputs, inputs), np.int64), lut_values=np.zeros(entries, np.int64),
+                        lut_shifts=np.zeros(entries, np.int64), biases=np.zeros(outputs, np.int64),
+                        in_frac=in_frac, out_frac=out_frac)
+
+    return WeightImage(layers=[layer(HIDDEN, FEATURES, 9, 10), layer(BINS, HIDDEN, 10, 12)],
+                       code_bits=[code_bits, code_bits], lanes=lanes)
+
+
+def measure_cycles(args):
+    from lutdnn.host.framing import BINS
+    from lutdnn.model import weight_image
+    from .tools import ToolError
+    from .verilator_model import VerilatorModel
+    if args.image:
+        try:
+            image = weight_image.load(args.image)
+        except (OSError, weight_image.ImageError) as err:
+            raise CommandError(f"cannot load {args.image}: {err}") from err
+    else:
+        image = timing_image(args.lanes, min(4, args.max_code_bits))
+    rng = np.random.default_rng(0)
+    re = rng.integers(-3000, 3000, (args.frames, BINS))
+    im = rng.integers(-3000, 3000, (args.frames, BINS))
+    try:
+        model = VerilatorModel(args.lanes, args.max_code_bits)
+        model.load(image)
+        _, _, cycles = model.run_frames(image, re, im)
+    except (ToolError, ValueError) as err:
+        raise CommandError(f"cycle measurement failed: {err}") from err
+    return int(statistics.median(cycles.tolist()))
+
+
+def run_report(args):
+    check_geometry(args)
+    if args.frames < 1:
+        raise CommandError("--frames must be at least 1")
+    cycles = measure_cycles(args)
+    bound = BOUND_CODES / args.lanes
+    latency_ms = cycles / CLOCK_HZ * 1e3
+    print(f"accelerator: P = {args.lanes} lanes, codes up to {args.max_code_bits} bits")
+    print(f"cycles per frame (Verilator, median of {args.frames}): {cycles}")
+    print(f"bound 297216 / P = {bound:.0f}; ratio {cycles / bound:.3f} (target <= {CYCLES_TARGET_RATIO})")
+    print(f"latency at 100 MHz: {latency_ms:.3f} ms per frame against the {HOP_MS:g} ms hop "
+          f"({latency_ms / HOP_MS * 100:.1f} % of it)")
+    if args.no_synth:
+        return 0
+    from .synthesis import synthesize
+    from .tools import ToolError
+    from .top_verilog import TOP, generate_verilog
+    with tempfile.TemporaryDirectory(prefix="lutdnn-hw-report-") as tmp:
+        try:
+            resources = synthesize(generate_verilog(tmp, args.lanes, args.max_code_bits).verilog, TOP)
+        except ToolError as err:
+            raise CommandError(f"synthesis failed: {err}") from err
+    print("Yosys synth_xilinx estimate, xc7z020 (PYNQ-Z2):")
+    print(resources.table())
+    for key, limit in TARGETS.items():
+        share = resources.percent(key)
+        print(f"  {key}: {share:.2f} % (target <= {limit:g} %): {'ok' if share <= limit else 'OVER'}")
+    return 0
+
+
+def register(subparsers):
+    hw = subparsers.add_parser("hw", help="accelerator hardware: Verilog, cost report")
+    sub = hw.add_subparsers(dest="hw_command", required=True, metavar="HW_COMMAND")
+    verilog = sub.add_parser("verilog", help="write the top level's Verilog (deterministic)")
+    verilog.add_argument("-o", "--output", required=True, help="output folder")
+    add_geometry(verilog)
+    verilog.set_defaults(func=run_verilog)
+    report = sub.add_parser("report", help="cycles per frame (simulated) and a Yosys resource estimate")
+    add_geometry(report)
+    report.add_argument("--image", help="weight image to time (default: a zero image of the network's shape)")
+    report.add_argument("--frames", type=int, default=5, help="frames to simulate (default 5)")
+    report.add_argument("--no-synth", action="store_true", help="skip the Yosys synthesis (minutes)")
+    report.set_defaults(func=run_report)

@@ -1,0 +1,72 @@
+"""Context buffer: the last 8 frames of magnitudes, read as layer 1's input.
+
+A ring of ``CONTEXT`` slots of 256 words (129 used: a power-of-two slot size
+makes the address a concatenation, and 8 x 256 u16 is one 36 Kb block RAM).
+Layer 1 reads input ``j = k*129 + b`` (docs/features.md) as ``rd_age = k``
+(0 oldest, 7 current frame), ``rd_bin = b``.  Frames not received since the
+last ``clear`` read as zero, which is the reference's empty context without
+having to wipe the RAM.
+"""
+
+from myhdl import Signal, always_comb, always_seq, block, concat, intbv
+
+from lutdnn.host.framing import CONTEXT
+from lutdnn.model.reference.formats import WORD_BITS
+
+from .ram import ram
+
+SLOT_BITS = 3
+BIN_BITS = 8
+
+
+@block
+def context_buffer(clk, reset, clear, advance, wr_en, wr_bin, wr_data, rd_age, rd_bin, rd_data):
+    """Ports:
+      clear: forget every frame, including one starting in the same cycle
+          (the next recording starts with an empty context)
+      advance: a new frame starts; its bins are written next (the oldest frame leaves)
+      wr_en, wr_bin, wr_data: magnitude (u16) of bin ``wr_bin`` of the current frame
+      rd_age (0..7, oldest first), rd_bin: read request
+      rd_data: the word one cycle after the request (0 for a frame not yet received)
+    """
+    if CONTEXT != 1 << SLOT_BITS:
+        raise ValueError("the ring addresses slots with 3 bits: CONTEXT must be 8")
+    slot = Signal(intbv(0)[SLOT_BITS:])           # slot of the current frame
+    filled = Signal(intbv(0, min=0, max=CONTEXT + 1))
+    rd_slot = Signal(intbv(0)[SLOT_BITS:])
+    wr_addr = Signal(intbv(0)[SLOT_BITS + BIN_BITS:])
+    rd_addr = Signal(intbv(0)[SLOT_BITS + BIN_BITS:])
+    stored = Signal(intbv(0)[WORD_BITS:])
+    present = Signal(bool(0))
+
+    mem = ram(clk, wr_en, wr_addr, wr_data, rd_addr, stored)
+
+    @always_comb
+    def read_slot():
+        # the oldest frame sits in the slot after the current one
+        rd_slot.next = (slot + 1 + rd_age) % CONTEXT
+
+    @always_comb
+    def addresses():
+        wr_addr.next = concat(slot, wr_bin)
+        rd_addr.next = concat(rd_slot, rd_bin)
+
+    @always_seq(clk.posedge, reset=reset)
+    def ring():
+        # a clear wins over a simultaneous advance: that frame is being dropped
+        if clear:
+            filled.next = 0
+        elif advance:
+            slot.next = (slot + 1) % CONTEXT
+            if filled < CONTEXT:
+                filled.next = filled + 1
+        present.next = rd_age + filled >= CONTEXT
+
+    @always_comb
+    def mask():
+        if present:
+            rd_data.next = stored
+        else:
+            rd_data.next = 0
+
+    return mem, read_slot, addresses, ring, mask

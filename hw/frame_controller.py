@@ -1,0 +1,278 @@
+"""Frame controller: sequences one frame through the accelerator.
+
+    SPECTRUM      accept 65 spectrum beats, push their 129 bins into CORDIC vectoring
+    VECTOR_DRAIN  wait until every magnitude/phase is written
+    CODES         one code beat per cycle: layer 1 (blocks of P outputs x 1032
+                  inputs), then layer 2 (x 256 inputs); each beat is one MAC step
+    MAC_DRAIN     wait until the last block's outputs are written
+    OUTPUT        read y, |X| and the phase of bins 0..128 into the output stage
+    ROTATE_DRAIN  wait until every rotated bin is in the output buffer
+    SEND          stream the 65 output beats, TLAST on the last
+    DISCARD       after a packet without its TLAST: drop beats up to the next TLAST
+    ABORT_DRAIN   after a malformed packet: let the pipelines empty, then SPECTRUM
+
+A spectrum packet is 65 beats with TLAST on the last; the codes of a frame
+are one packet (layer 1 then layer 2) with TLAST on its last beat
+(docs/hardware.md).  TLAST anywhere else, or missing, raises an error cause
+for the status register, empties the context and drops the frame.
+"""
+
+from myhdl import Signal, always_comb, always_seq, block, concat, enum, intbv, modbv
+
+from lutdnn.host.framing import BINS, CONTEXT
+from lutdnn.model.network import HIDDEN
+from lutdnn.model.reference.packing import BEAT_BITS
+
+SPECTRUM_BEATS = -(-BINS // 2)
+LAST_BEAT = SPECTRUM_BEATS - 1
+ERROR_EARLY_TLAST = 1
+ERROR_MISSING_TLAST = 2
+CYCLE_BITS = 32
+ABORT_CYCLES = 64   # pipeline depth margin: every in-flight result lands before the next frame
+
+State = enum("SPECTRUM", "VECTOR_DRAIN", "CODES", "MAC_DRAIN", "OUTPUT", "ROTATE_DRAIN", "SEND",
+             "DISCARD", "ABORT_DRAIN")
+
+
+@block
+def frame_controller(clk, reset, s_axis, m_axis, regs,
+                     vec_push, vec_re, vec_im, vec_done, vec_bin,
+                     ctx_advance, ctx_clear, rd_age, rd_bin, act_rd_addr,
+                     code_layer, mac_step, mac_first, mac_last, mac_layer, mac_block_base, x_from_hidden,
+                     mac_busy, stage_valid, rot_done, out_bin, out_rd_addr, out_even, out_odd, lanes):
+    """Ports:
+      s_axis, m_axis: AxiStream in (spectra then codes) and out (spectra)
+      regs: Registers (error_set, idle, frame_cycles, frames driven here)
+      vec_push, vec_re, vec_im: bins into CORDIC vectoring; vec_done: a result comes out
+      vec_bin: bin of the next vectoring result (context / phase write address)
+      ctx_advance, ctx_clear: context buffer control
+      rd_age, rd_bin: context (and phase) read address; act_rd_addr: activation read address
+      code_layer: layer of the code beat on s_axis (for the LUT decoder)
+      mac_step, mac_first, mac_last, mac_layer, mac_block_base, x_from_hidden:
+          MAC step of the previous cycle's code beat (aligned with the decoded weights)
+      mac_busy: the MAC still produces outputs
+      stage_valid: output stage input valid (aligned with the read data)
+      rot_done: a rotated bin comes out; out_bin: its bin (output buffer write address)
+      out_rd_addr: output buffer read address; out_even, out_odd: its (re, im) words
+    Parameters:
+      lanes: P
+    """
+    blocks_1 = -(-HIDDEN // lanes)
+    blocks_2 = -(-BINS // lanes)
+    state = Signal(State.SPECTRUM)
+    beat_count = Signal(intbv(0, min=0, max=SPECTRUM_BEATS + 1))
+    pending = Signal(bool(0))          # beat_reg holds bins not yet pushed
+    high_half = Signal(bool(0))        # the next push is the beat's second bin
+    reg_is_last = Signal(bool(0))      # beat_reg is beat 64 (one bin)
+    beat_reg = Signal(intbv(0)[BEAT_BITS:])
+    vec_count = Signal(intbv(0, min=0, max=BINS + 1))
+    layer = Signal(bool(0))
+    block_index = Signal(intbv(0, min=0, max=max(blocks_1, blocks_2)))
+    age = Signal(intbv(0, min=0, max=CONTEXT))
+    bin_index = Signal(intbv(0, min=0, max=HIDDEN))
+    issue = Signal(intbv(0, min=0, max=BINS + 1))
+    rot_count = Signal(intbv(0, min=0, max=BINS + 1))
+    send_beat = Signal(intbv(0, min=0, max=SPECTRUM_BEATS))
+    loaded = Signal(bool(0))
+    cycles = Signal(modbv(0)[CYCLE_BITS:])
+    timer = Signal(intbv(0, min=0, max=ABORT_CYCLES + 1))
+    handshake = Signal(bool(0))
+    last_input = Signal(bool(0))
+    last_block = Signal(bool(0))
+    tready = Signal(bool(0))
+
+    @always_comb
+    def ready():
+        if state == State.SPECTRUM:
+            # a beat's second bin is pushed in the cycle the next beat arrives
+            tready.next = beat_count < SPECTRUM_BEATS and (not pending or high_half)
+        elif state == State.CODES or state == State.DISCARD:
+            tready.next = 1
+        else:
+            tready.next = 0
+
+    @always_comb
+    def stream_in():
+        s_axis.tready.next = tready
+        handshake.next = tready and s_axis.tvalid
+
+    @always_comb
+    def push():
+        vec_push.next = pending
+        if high_half:
+            vec_re.next = beat_reg[48:32].signed()
+            vec_im.next = beat_reg[64:48].signed()
+        else:
+            vec_re.next = beat_reg[16:0].signed()
+            vec_im.next = beat_reg[32:16].signed()
+
+    @always_comb
+    def position():
+        if layer:
+            last_input.next = bin_index == HIDDEN - 1
+            last_block.next = block_index == blocks_2 - 1
+        else:
+            last_input.next = age == CONTEXT - 1 and bin_index == BINS - 1
+            last_block.next = block_index == blocks_1 - 1
+
+    @always_comb
+    def addresses():
+        code_layer.next = layer
+        vec_bin.next = vec_count
+        out_bin.next = rot_count
+        out_rd_addr.next = send_beat
+        if state == State.CODES:
+            rd_age.next = age
+            rd_bin.next = bin_index
+            act_rd_addr.next = concat(False, bin_index[8:])
+        else:
+            rd_age.next = CONTEXT - 1
+            rd_bin.next = issue[8:]
+            act_rd_addr.next = concat(True, issue[8:])
+
+    @always_comb
+    def stream_out():
+        if send_beat == LAST_BEAT:
+            m_axis.tdata.next = concat(intbv(0)[32:], out_even)
+        else:
+            m_axis.tdata.next = concat(out_odd, out_even)
+        m_axis.tlast.next = send_beat == LAST_BEAT
+
+    @always_comb
+    def report():
+        regs.idle.next = state == State.SPECTRUM and beat_count == 0 and not pending
+
+    @always_seq(clk.posedge, reset=reset)
+    def count_results():
+        if state == State.SPECTRUM and handshake and beat_count == 0:
+            vec_count.next = 0
+        elif vec_done and vec_count < BINS:
+            vec_count.next = vec_count + 1
+        if state == State.MAC_DRAIN:
+            rot_count.next = 0
+        elif rot_done and rot_count < BINS:
+            rot_count.next = rot_count + 1
+        if state == State.SPECTRUM and handshake and beat_count == 0:
+            cycles.next = 1
+        else:
+            cycles.next = cycles + 1
+
+    @always_seq(clk.posedge, reset=reset)
+    def sequence():
+        ctx_advance.next = 0
+        ctx_clear.next = 0
+        regs.error_set.next = 0
+        mac_step.next = 0
+        stage_valid.next = 0
+        if state == State.SPECTRUM:
+            if pending and not (handshake and high_half):
+                if high_half or reg_is_last:
+                    pending.next = 0
+                    high_half.next = 0
+                else:
+                    high_half.next = 1
+            if handshake:
+                beat_reg.next = s_axis.tdata
+                pending.next = 1
+                high_half.next = 0
+                reg_is_last.next = beat_count == LAST_BEAT
+                if beat_count == 0:
+                    ctx_advance.next = 1
+                if s_axis.tlast and beat_count != LAST_BEAT:
+                    regs.error_set.next = ERROR_EARLY_TLAST
+                    ctx_clear.next = 1
+                    pending.next = 0
+                    beat_count.next = 0
+                    timer.next = 0
+                    state.next = State.ABORT_DRAIN
+                elif beat_count == LAST_BEAT and not s_axis.tlast:
+                    regs.error_set.next = ERROR_MISSING_TLAST
+                    ctx_clear.next = 1
+                    pending.next = 0
+                    beat_count.next = 0
+                    state.next = State.DISCARD
+                else:
+                    beat_count.next = beat_count + 1
+            elif beat_count == SPECTRUM_BEATS and not pending:
+                beat_count.next = 0
+                state.next = State.VECTOR_DRAIN
+        elif state == State.VECTOR_DRAIN:
+            layer.next = 0
+            block_index.next = 0
+            age.next = 0
+            bin_index.next = 0
+            if vec_count == BINS:
+                state.next = State.CODES
+        elif state == State.CODES:
+            if handshake:
+                mac_step.next = 1
+                mac_first.next = age == 0 and bin_index == 0
+                mac_last.next = last_input
+                mac_layer.next = layer
+                mac_block_base.next = block_index * lanes
+                x_from_hidden.next = layer
+                frame_end = layer and last_input and last_block
+                if s_axis.tlast and not frame_end:
+                    regs.error_set.next = ERROR_EARLY_TLAST
+                    ctx_clear.next = 1
+                    timer.next = 0
+                    state.next = State.ABORT_DRAIN
+                elif frame_end and not s_axis.tlast:
+                    regs.error_set.next = ERROR_MISSING_TLAST
+                    ctx_clear.next = 1
+                    state.next = State.DISCARD
+                elif frame_end:
+                    state.next = State.MAC_DRAIN
+                elif last_input:
+                    age.next = 0
+                    bin_index.next = 0
+                    if last_block:
+                        layer.next = 1
+                        block_index.next = 0
+                    else:
+                        block_index.next = block_index + 1
+                elif not layer and bin_index == BINS - 1:
+                    bin_index.next = 0
+                    age.next = age + 1
+                else:
+                    bin_index.next = bin_index + 1
+        elif state == State.MAC_DRAIN:
+            issue.next = 0
+            if not mac_step and not mac_busy:
+                state.next = State.OUTPUT
+        elif state == State.OUTPUT:
+            stage_valid.next = 1
+            if issue == BINS - 1:
+                state.next = State.ROTATE_DRAIN
+            issue.next = issue + 1
+        elif state == State.ROTATE_DRAIN:
+            send_beat.next = 0
+            loaded.next = 0
+            if rot_count == BINS:
+                state.next = State.SEND
+        elif state == State.SEND:
+            if not loaded:
+                loaded.next = 1
+                m_axis.tvalid.next = 1
+            elif m_axis.tready:
+                m_axis.tvalid.next = 0
+                loaded.next = 0
+                if send_beat == LAST_BEAT:
+                    regs.frame_cycles.next = cycles + 1
+                    regs.frames.next = regs.frames + 1
+                    state.next = State.SPECTRUM
+                else:
+                    send_beat.next = send_beat + 1
+        elif state == State.DISCARD:
+            if handshake and s_axis.tlast:
+                timer.next = 0
+                state.next = State.ABORT_DRAIN
+        else:
+            # ABORT_DRAIN
+            if timer == ABORT_CYCLES:
+                if not mac_busy:
+                    state.next = State.SPECTRUM
+            else:
+                timer.next = timer + 1
+
+    return ready, stream_in, push, position, addresses, stream_out, report, count_results, sequence

@@ -1,0 +1,107 @@
+"""LUT decode: one beat of packed codes -> ``P`` decoded weights (docs/arithmetic.md section 4).
+
+A LUT entry ``(value s8, shift K)`` is decoded once, when the host writes it,
+into the s16 weight ``value << (KMAX - K)``; the per-lane read is then a plain
+table look-up, so the ``P`` lanes share no shifter and need no multiplier
+beyond the MAC's.  Every lane keeps its own copy of both tables, all written
+together: one read port per memory maps onto distributed RAM, where one table
+with ``P`` read ports sends Yosys's memory mapper into an exponential search
+(it ran out of 23 GB).
+"""
+
+from myhdl import ConcatSignal, Signal, always, always_comb, block, concat, intbv
+
+from lutdnn.model.reference.formats import KMAX, LUT_VALUE_BITS
+from lutdnn.model.reference.packing import BEAT_BITS
+
+WEIGHT_BITS = LUT_VALUE_BITS + KMAX
+CODE_WIDTHS = (2, 3, 4, 8)   # code widths M the stream format defines
+
+
+def supported_code_widths(max_code_bits):
+    """Code widths a decoder built for ``max_code_bits`` accepts at run time."""
+    return tuple(m for m in CODE_WIDTHS if m <= max_code_bits)
+
+
+def check_geometry(lanes, max_code_bits):
+    """Refuse a lane count / code width the one-beat-per-group datapath cannot take."""
+    if max_code_bits not in CODE_WIDTHS:
+        raise ValueError(f"max code bits must be one of {CODE_WIDTHS}, got {max_code_bits}")
+    if lanes < 1 or lanes * max_code_bits > BEAT_BITS:
+        raise ValueError(f"{lanes} lanes of {max_code_bits}-bit codes do not fit one {BEAT_BITS}-bit beat")
+
+
+@block
+def lut_decode(clk, lut_we, lut_layer, lut_code, lut_value, lut_shift,
+               layer, code_bits, group, weights, lanes, max_code_bits):
+    """Two LUTs (one per layer) of ``2**max_code_bits`` entries, ``lanes`` read ports.
+
+    Ports:
+      lut_we, lut_layer, lut_code, lut_value (s8), lut_shift (0..KMAX): write one entry
+      layer: the LUT the lanes read (0: layer 1, 1: layer 2)
+      code_bits: the run-time code width M (a width outside
+          :func:`supported_code_widths` decodes every code as 0)
+      group: one beat of packed codes, lane ``p`` at bits ``p*M .. p*M+M-1``
+      weights: ``lanes`` s16 weights, lane ``p`` at bits ``16p .. 16p+15``,
+          registered: valid one cycle after ``group``
+    Parameters:
+      lanes, max_code_bits: elaboration constants (``lanes * max_code_bits <= 64``)
+    """
+    check_geometry(lanes, max_code_bits)
+    entries = 1 << max_code_bits
+    if len(lut_code) != max_code_bits:
+        raise ValueError(f"lut_code must be {max_code_bits} bits wide")
+    decoded = Signal(intbv(0, min=-(1 << (WEIGHT_BITS - 1)), max=1 << (WEIGHT_BITS - 1)))
+    wr_addr = Signal(intbv(0)[max_code_bits + 1:])
+    lane_weights = [Signal(intbv(0, min=-(1 << (WEIGHT_BITS - 1)), max=1 << (WEIGHT_BITS - 1)))
+                    for _ in range(lanes)]
+    lane_codes = [Signal(intbv(0)[max_code_bits:]) for _ in range(lanes)]
+
+    @always_comb
+    def decode():
+        decoded.next = lut_value << (KMAX - lut_shift)
+        wr_addr.next = concat(lut_layer, lut_code)
+
+    def code_field(p, m):
+        # a width the decoder does not support is a constant 0 field
+        if m > max_code_bits:
+            return Signal(intbv(0)[max_code_bits:])
+        return group(p * m + m, p * m)
+
+    @block
+    def lane(p):
+        field2, field3, field4, field8 = (code_field(p, m) for m in CODE_WIDTHS)
+        code = lane_codes[p]
+        weight = lane_weights[p]
+        copy = [Signal(intbv(0, min=-(1 << (WEIGHT_BITS - 1)), max=1 << (WEIGHT_BITS - 1)))
+                for _ in range(2 * entries)]
+
+        @always_comb
+        def extract():
+            if code_bits == 2:
+                code.next = field2
+            elif code_bits == 3:
+                code.next = field3
+            elif code_bits == 4:
+                code.next = field4
+            elif code_bits == 8:
+                code.next = field8
+            else:
+                code.next = 0
+
+        @always(clk.posedge)
+        def access():
+            if lut_we:
+                copy[wr_addr].next = decoded
+            weight.next = copy[concat(layer, code)]
+
+        return extract, access
+
+    lanes_logic = [lane(p) for p in range(lanes)]
+    bus = ConcatSignal(*reversed(lane_weights)) if lanes > 1 else lane_weights[0]
+
+    @always_comb
+    def drive():
+        weights.next = bus
+
+    return decode, lanes_logic, drive

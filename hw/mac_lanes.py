@@ -1,0 +1,183 @@
+"""P-lane MAC: LUT-decoded weights times a broadcast input, then bias, ReLU,
+rounding shift and saturation (docs/arithmetic.md section 5).
+
+Each lane accumulates one output neuron of the current block of ``P`` outputs
+in a 48-bit accumulator.  When a block ends, the ``P`` sums are copied into
+hold registers that then shift towards lane 0, one a cycle, into one shared
+post-processor that turns them into u16 words, while the lanes already
+accumulate the next block (a block lasts at least as many cycles as it has
+inputs, far more than ``P``).
+"""
+
+from myhdl import Signal, always, always_comb, always_seq, block, concat, intbv
+
+from lutdnn.model.reference.formats import ACC_BITS, BIAS_BITS, KMAX, WEIGHT_FRAC, WORD_BITS, WORD_MAX
+
+from .lut_decode import WEIGHT_BITS
+from .ram import ram
+
+PRODUCT_BITS = WEIGHT_BITS + WORD_BITS
+ACTIVATION_ADDR_BITS = 9   # layer (1 bit) + output index (8 bits, up to 256 per layer)
+SHIFT_BITS = 6
+
+
+def signed_word(bits):
+    return intbv(0, min=-(1 << (bits - 1)), max=1 << (bits - 1))
+
+
+@block
+def mac_lanes(clk, reset, weights, x, step, first, last, layer, block_base,
+              frac_in, frac_hidden, frac_out, bias_we, bias_addr, bias_value,
+              result, result_addr, result_valid, busy, lanes):
+    """``lanes`` multiply-accumulate lanes and their output post-processor.
+
+    Ports:
+      weights: ``lanes`` s16 weights (lane ``p`` at bits 16p..16p+15), aligned with
+      x: the u16 input word broadcast to every lane
+      step: weights/x are one input of the current block
+      first / last: this step is the block's first / last input
+      layer, block_base: layer (0/1) and first output index of the block, sampled with ``last``
+      frac_in, frac_hidden, frac_out: F_1, F_2, F_3 of docs/arithmetic.md
+      bias_we, bias_addr (layer*256 + output), bias_value (s8): bias write port
+      result, result_addr (layer*256 + output), result_valid: one post-processed
+          u16 output a cycle after each block
+      busy: a block's outputs are still being produced
+    """
+    acc_type = signed_word(ACC_BITS)
+    products = [Signal(signed_word(PRODUCT_BITS)) for _ in range(lanes)]
+    accs = [Signal(acc_type) for _ in range(lanes)]
+    holds = [Signal(acc_type) for _ in range(lanes)]
+    step_d, first_d, last_d = (Signal(bool(0)) for _ in range(3))
+    # a signed copy of x: Verilog multiplies signed by unsigned as unsigned
+    x_signed = Signal(signed_word(WORD_BITS + 1))
+
+    # post-processor state: lane being drained and the block it belongs to
+    draining = Signal(bool(0))
+    lane_sel = Signal(intbv(0, min=0, max=max(lanes, 2)))
+    head = holds[0]
+    out_layer = Signal(bool(0))
+    out_base = Signal(intbv(0)[ACTIVATION_ADDR_BITS - 1:])
+    out_index = Signal(intbv(0)[ACTIVATION_ADDR_BITS - 1:])
+    bias_rd_addr = Signal(intbv(0)[ACTIVATION_ADDR_BITS:])
+    bias_word = Signal(signed_word(BIAS_BITS))
+    picked = Signal(acc_type)
+    summed = Signal(acc_type)
+    rounded = Signal(intbv(0)[ACC_BITS:])
+    s1_valid, s2_valid, s3_valid = (Signal(bool(0)) for _ in range(3))
+    s1_addr, s2_addr, s3_addr = (Signal(intbv(0)[ACTIVATION_ADDR_BITS:]) for _ in range(3))
+    bias_shift = Signal(intbv(0)[SHIFT_BITS:])
+    # signed: fraction registers written one at a time pass through negative values
+    out_shift = Signal(intbv(0, min=-(1 << SHIFT_BITS), max=1 << SHIFT_BITS))
+
+    # layer/base travel with the block's last step through the multiply stage
+    layer_latched = Signal(bool(0))
+    base_latched = Signal(intbv(0)[ACTIVATION_ADDR_BITS - 1:])
+
+    biases = ram(clk, bias_we, bias_addr, bias_value, bias_rd_addr, bias_word)
+
+    @block
+    def lane(p):
+        wslice = weights(WEIGHT_BITS * p + WEIGHT_BITS, WEIGHT_BITS * p)
+        product, acc, hold = products[p], accs[p], holds[p]
+        upstream = holds[p + 1] if p + 1 < lanes else Signal(acc_type)
+
+        @always(clk.posedge)
+        def multiply():
+            product.next = wslice.signed() * x_signed
+
+        @always(clk.posedge)
+        def accumulate():
+            if step_d:
+                if first_d:
+                    acc.next = product
+                else:
+                    acc.next = acc + product
+            # the hold registers load a finished block, then shift towards lane 0
+            if step_d and last_d:
+                if first_d:
+                    hold.next = product
+                else:
+                    hold.next = acc + product
+            elif draining:
+                hold.next = upstream
+
+        return multiply, accumulate
+
+    lanes_logic = [lane(p) for p in range(lanes)]
+
+    @always_comb
+    def widen_x():
+        x_signed.next = x
+
+    @always_seq(clk.posedge, reset=reset)
+    def delay_flags():
+        step_d.next = step
+        first_d.next = first
+        last_d.next = last
+
+    @always_seq(clk.posedge, reset=reset)
+    def sequence_drain():
+        if step_d and last_d:
+            draining.next = 1
+            lane_sel.next = 0
+            out_layer.next = layer_latched
+            out_base.next = base_latched
+        elif draining:
+            if lane_sel == lanes - 1:
+                draining.next = 0
+            else:
+                lane_sel.next = lane_sel + 1
+
+    @always_seq(clk.posedge, reset=reset)
+    def latch_block():
+        if step and last:
+            layer_latched.next = layer
+            base_latched.next = block_base
+
+    @always_comb
+    def shifts():
+        if out_layer:
+            bias_shift.next = KMAX + frac_hidden
+            out_shift.next = WEIGHT_FRAC + frac_hidden - frac_out
+        else:
+            bias_shift.next = KMAX + frac_in
+            out_shift.next = WEIGHT_FRAC + frac_in - frac_hidden
+
+    @always_comb
+    def output_index():
+        out_index.next = out_base + lane_sel
+
+    @always_comb
+    def output_address():
+        bias_rd_addr.next = concat(out_layer, out_index)
+
+    @always_seq(clk.posedge, reset=reset)
+    def post_process():
+        # stage 1: the held sum and (via the RAM) its bias
+        s1_valid.next = draining
+        s1_addr.next = bias_rd_addr
+        picked.next = head
+        # stage 2: add the bias, aligned to the accumulator's fraction bits
+        s2_valid.next = s1_valid
+        s2_addr.next = s1_addr
+        summed.next = picked + (bias_word << bias_shift)
+        # stage 3: ReLU and rounding shift
+        s3_valid.next = s2_valid
+        s3_addr.next = s2_addr
+        if summed < 0 or not s2_valid:
+            rounded.next = 0
+        else:
+            rounded.next = (summed + (1 << (out_shift - 1))) >> out_shift
+        # stage 4: saturation to u16
+        result_valid.next = s3_valid
+        result_addr.next = s3_addr
+        if rounded > WORD_MAX:
+            result.next = WORD_MAX
+        else:
+            result.next = rounded
+
+    @always_comb
+    def report_busy():
+        busy.next = step_d or draining or s1_valid or s2_valid or s3_valid or result_valid
+
+    return biases, lanes_logic, widen_x, delay_flags, sequence_drain, latch_block, shifts, output_index, output_address, post_process, report_busy

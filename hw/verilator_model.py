@@ -1,0 +1,195 @@
+"""The converted accelerator top level compiled by Verilator into a shared
+library (hw/verilator_harness.cpp) and driven through ctypes.
+
+The build is cached under the project's cache directory (never the
+repository), keyed by the generated Verilog, the harness and the Verilator
+version; concurrent builders wait on a file lock and the library appears by
+atomic rename.
+"""
+
+import ctypes
+import fcntl
+import functools
+import hashlib
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from . import axi_lite, driver
+from .accelerator_top import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
+from .frame_controller import SPECTRUM_BEATS
+from .tools import ToolError, require_tool, run_tool
+from .top_verilog import TOP, generate_verilog
+from .vpi import default_cache_dir
+
+HARNESS = Path(__file__).with_name("verilator_harness.cpp")
+VERILATOR_FLAGS = ["--cc", "-O3", "--x-assign", "fast", "--x-initial", "fast", "--noassert", "-Wno-fatal"]
+CXX_FLAGS = ["-shared", "-fPIC", "-O3", "-std=c++17", "-pthread"]
+BUILD_TIMEOUT_S = 900
+LOCK_TIMEOUT_S = 1200
+AXIL_MAX_CYCLES = 1000
+FRAME_MAX_CYCLES = 10_000_000   # far beyond a frame (about 19 k cycles): only a hang gets here
+
+
+class CosimError(RuntimeError):
+    """The Verilator model misbehaved: a stream or register access timed out."""
+
+
+def _verilator_root():
+    for line in run_tool(["verilator", "-V"], 30).splitlines():
+        key, _, value = line.strip().partition("=")
+        if key.strip() == "VERILATOR_ROOT" and value.strip():
+            return Path(value.strip())
+    raise ToolError("verilator -V does not name its VERILATOR_ROOT")
+
+
+def _build(verilog, target):
+    root = _verilator_root()
+    include = root / "include"
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:
+        tmp = Path(tmp)
+        run_tool(["verilator", *VERILATOR_FLAGS, "-CFLAGS", "-fPIC -O2", "--Mdir", tmp / "obj", verilog],
+                 BUILD_TIMEOUT_S)
+        run_tool(["make", "-s", "-C", tmp / "obj", "-f", f"V{TOP}.mk", "OPT_FAST=-O3"], BUILD_TIMEOUT_S)
+        library = tmp / target.name
+        run_tool([require_tool("g++"), *CXX_FLAGS, "-I", tmp / "obj", "-I", include, "-I", include / "vltstd",
+                  HARNESS, include / "verilated.cpp", include / "verilated_threads.cpp",
+                  tmp / "obj" / f"V{TOP}__ALL.a", "-o", library], BUILD_TIMEOUT_S)
+        os.replace(library, target)
+
+
+@functools.lru_cache(maxsize=None)
+def build_library(lanes=DEFAULT_LANES, max_code_bits=DEFAULT_MAX_CODE_BITS, cache_dir=None):
+    """Path of the compiled model for this configuration (built on first use; the
+    conversion that keys the cache runs once per process)."""
+    cache = Path(cache_dir or default_cache_dir())
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache, prefix=".verilog-") as tmp:
+        verilog = generate_verilog(tmp, lanes, max_code_bits).verilog
+        digest = hashlib.sha256(verilog.read_bytes())
+        digest.update(HARNESS.read_bytes())
+        digest.update(run_tool(["verilator", "--version"], 30).encode())
+        digest.update(" ".join(VERILATOR_FLAGS + CXX_FLAGS).encode())
+        folder = cache / f"verilator-{TOP}-{digest.hexdigest()[:16]}"
+        target = folder / f"lib{TOP}.so"
+        if target.is_file():
+            return target
+        folder.mkdir(exist_ok=True)
+        with open(folder / ".lock", "w") as lock:
+            deadline = time.monotonic() + LOCK_TIMEOUT_S
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise ToolError(f"waited {LOCK_TIMEOUT_S} s for another build in {folder}")
+                    time.sleep(0.2)
+            if not target.is_file():
+                _build(verilog, target)
+    return target
+
+
+def _bind(lib):
+    p, u32, i64, u64, dbl = ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int64, ctypes.c_uint64, ctypes.c_double
+    ptr = np.ctypeslib.ndpointer
+    lib.lutdnn_model_new.restype = p
+    lib.lutdnn_model_new.argtypes = []
+    lib.lutdnn_model_free.argtypes = [p]
+    lib.lutdnn_model_cycles.restype = u64
+    lib.lutdnn_model_cycles.argtypes = [p]
+    lib.lutdnn_axil_write.argtypes = [p, u32, u32, ctypes.c_int]
+    lib.lutdnn_axil_read.argtypes = [p, u32, ctypes.POINTER(u32), ctypes.c_int]
+    lib.lutdnn_stream.restype = i64
+    lib.lutdnn_stream.argtypes = [p, ptr(np.uint64, flags="C"), ptr(np.uint8, flags="C"), i64,
+                                  ptr(np.uint64, flags="C"), ptr(np.uint8, flags="C"), i64,
+                                  dbl, dbl, u64, i64, ctypes.POINTER(i64), ctypes.POINTER(i64)]
+    return lib
+
+
+class VerilatorModel:
+    """One instance of the compiled top level, out of reset."""
+
+    def __init__(self, lanes=DEFAULT_LANES, max_code_bits=DEFAULT_MAX_CODE_BITS, cache_dir=None):
+        self.lanes = lanes
+        self.max_code_bits = max_code_bits
+        self._handle = None
+        self._lib = _bind(ctypes.CDLL(str(build_library(lanes, max_code_bits, cache_dir))))
+        self._handle = self._lib.lutdnn_model_new()
+
+    def close(self):
+        if self._handle:
+            self._lib.lutdnn_model_free(self._handle)
+            self._handle = None
+
+    def __del__(self):
+        self.close()
+
+    @property
+    def cycles(self):
+        """Clock cycles simulated since the model was made."""
+        return self._lib.lutdnn_model_cycles(self._handle)
+
+    def write(self, address, value):
+        if self._lib.lutdnn_axil_write(self._handle, address, value & 0xFFFFFFFF, AXIL_MAX_CYCLES):
+            raise CosimError(f"AXI4-Lite write to 0x{address:04x} was not answered")
+
+    def read(self, address):
+        data = ctypes.c_uint32()
+        if self._lib.lutdnn_axil_read(self._handle, address, ctypes.byref(data), AXIL_MAX_CYCLES):
+            raise CosimError(f"AXI4-Lite read of 0x{address:04x} was not answered")
+        return data.value
+
+    def stream(self, beats, lasts, n_out, gap=0.0, stall=0.0, seed=0, max_cycles=FRAME_MAX_CYCLES):
+        """Send ``beats`` (with TLAST flags ``lasts``) while receiving ``n_out`` beats.
+
+        Returns ``(out beats, out TLAST flags, cycles)``; CosimError on a time-out.
+        """
+        beats = np.ascontiguousarray(beats, np.uint64)
+        lasts = np.ascontiguousarray(lasts, np.uint8)
+        out = np.zeros(n_out, np.uint64)
+        out_last = np.zeros(n_out, np.uint8)
+        sent, received = ctypes.c_int64(), ctypes.c_int64()
+        cycles = self._lib.lutdnn_stream(self._handle, beats, lasts, len(beats), out, out_last, n_out,
+                                         gap, stall, seed, max_cycles, ctypes.byref(sent), ctypes.byref(received))
+        if cycles < 0:
+            raise CosimError(f"stream stalled: {sent.value} of {len(beats)} beats accepted, "
+                             f"{received.value} of {n_out} delivered in {max_cycles} cycles")
+        return out, out_last.astype(bool), cycles
+
+    def load(self, image):
+        """Check ``image`` against this build and write its registers, LUTs and biases."""
+        driver.check_image(image, self.lanes, self.max_code_bits)
+        for address, value in driver.register_writes(image):
+            self.write(address, value)
+
+    def clear_context(self):
+        self.write(axi_lite.REG_CONTROL, axi_lite.CONTROL_CLEAR_CONTEXT)
+
+    def run_frames(self, image, re, im, gap=0.0, stall=0.0, seed=0):
+        """Frames of s16 words ``(T, 129)`` through the loaded model -> ``(re, im, cycles per frame)``.
+
+        ``cycles per frame`` is the CYCLES register after each frame (first input
+        beat to last output beat).
+        """
+        codes = driver.code_beats(image)
+        packet = np.concatenate([np.zeros(SPECTRUM_BEATS, np.uint64), codes])
+        lasts = np.concatenate([driver.last_flags(SPECTRUM_BEATS), driver.last_flags(len(codes))])
+        out_re, out_im, cycles = [], [], []
+        for t in range(len(re)):
+            packet[:SPECTRUM_BEATS] = driver.spectrum_beats(re[t], im[t])
+            out, out_last, _ = self.stream(packet, lasts, SPECTRUM_BEATS, gap, stall, seed + t)
+            if not out_last[-1] or out_last[:-1].any():
+                raise CosimError(f"frame {t}: TLAST not on (only) the last output beat")
+            words = driver.unpack_spectrum(out)
+            out_re.append(words[0])
+            out_im.append(words[1])
+            cycles.append(self.read(axi_lite.REG_CYCLES))
+        status = self.read(axi_lite.REG_STATUS)
+        if status & axi_lite.STATUS_ERROR:
+            raise CosimError(f"the accelerator flagged an error (STATUS 0x{status:08x})")
+        shape = (len(re), len(re[0]) if len(re) else 0)
+        return (np.array(out_re, np.int64).reshape(shape), np.array(out_im, np.int64).reshape(shape),
+                np.array(cycles, np.int64))

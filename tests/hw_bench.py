@@ -1,0 +1,213 @@
+"""Testbench for the accelerator top level, shared by the MyHDL-simulation and
+Icarus-cosimulation tests: loads a weight image over AXI4-Lite, streams frames
+through the AXI4-Stream ports (optionally with gaps and backpressure) and
+collects the output packets.
+"""
+
+import random
+
+import numpy as np
+from myhdl import ResetSignal, Signal, StopSimulation, always, block, delay, instance
+from myhdl._Signal import _Signal
+
+from lutdnn.hw import axi_lite, driver
+from lutdnn.hw.axi_lite import AxiLite
+from lutdnn.hw.axi_stream import AxiStream
+from lutdnn.hw.frame_controller import SPECTRUM_BEATS
+from lutdnn.model.weight_image import WeightImage
+from lutdnn.model.reference.dnn import IntLayer
+
+HALF_PERIOD = 5
+
+
+def random_image(seed, code_bits=(4, 4), lanes=16, output_mode=0, fracs=(9, 10, 12), mask_floor=100):
+    """A full-size image with random codes, biases and sign-symmetric LUTs (so
+    hidden units are neither all off nor all saturated on speech)."""
+    rng = np.random.default_rng(seed)
+    shapes = ((256, 1032), (129, 256))
+
+    def layer(shape, bits, in_frac, out_frac):
+        half = 1 << (bits - 1)
+        values = rng.integers(1, 128, half)
+        shifts = rng.integers(0, 9, half)
+        return IntLayer(codes=rng.integers(0, 1 << bits, shape), lut_values=np.concatenate([values, -values]),
+                        lut_shifts=np.concatenate([shifts, shifts]), biases=rng.integers(-128, 128, shape[0]),
+                        in_frac=in_frac, out_frac=out_frac)
+
+    layers = [layer(shapes[0], code_bits[0], fracs[0], fracs[1]), layer(shapes[1], code_bits[1], fracs[1], fracs[2])]
+    return WeightImage(layers=layers, code_bits=list(code_bits), lanes=lanes, output_mode=output_mode,
+                       mask_floor=mask_floor)
+
+
+class TopPorts:
+    """The top level's signals, and the name each has in the converted Verilog."""
+
+    def __init__(self):
+        self.clk = Signal(bool(0))
+        self.reset = ResetSignal(0, active=1, isasync=False)
+        self.s_axis = AxiStream()
+        self.m_axis = AxiStream()
+        self.s_axi = AxiLite()
+
+    def args(self):
+        return self.clk, self.reset, self.s_axis, self.m_axis, self.s_axi
+
+    def verilog_names(self):
+        return verilog_port_names(clk=self.clk, reset=self.reset, s_axis=self.s_axis, m_axis=self.m_axis,
+                                  s_axi=self.s_axi)
+
+
+def verilog_port_names(**ports):
+    """``{Verilog port name: Signal}``: MyHDL names an interface's signals ``<port>_<attribute>``."""
+    names = {}
+    for port, value in ports.items():
+        if isinstance(value, _Signal):
+            names[port] = value
+        else:
+            names.update({f"{port}_{attr}": sig for attr, sig in vars(value).items()})
+    return names
+
+
+def interface_cosimulation(instance, build_dir, **ports):
+    """Icarus cosimulation of a block whose ports include interface objects."""
+    from myhdl import Cosimulation
+    from lutdnn.hw.convert import convert
+    from lutdnn.hw.cosim import compile_icarus
+    from lutdnn.hw.tools import require_tool
+    from lutdnn.hw.vpi import myhdl_vpi
+    from lutdnn.hw.top_verilog import order_sensitivity
+    order_sensitivity(instance)
+    vvp = compile_icarus(convert(instance, build_dir, testbench=True))
+    command = [require_tool("timeout"), "-s", "KILL", "600", require_tool("vvp"), "-M", str(myhdl_vpi()),
+               "-m", "myhdl", str(vvp)]
+    return Cosimulation(command, **verilog_port_names(**ports))
+
+
+@block
+def top_bench(dut_block, ports, image, re, im, out, status, seed=0, gap=0.0, stall=0.0, packets=None):
+    """Drive ``dut_block(*ports.args())`` (the @block, or a function giving its Cosimulation) with frames ``re``/``im`` ``(T, 129)``.
+
+    Output beats are appended to ``out`` as ``(tdata, tlast)``; at the end
+    ``status`` gets the STATUS, CYCLES and FRAMES registers.  ``packets``
+    overrides the input stream: a list of ``(beats, lasts)`` sent in order,
+    with the number of output frames expected.
+    """
+    dut = dut_block(*ports.args())
+    clk, s_axis, m_axis, s_axi = ports.clk, ports.s_axis, ports.m_axis, ports.s_axi
+    rng_in, rng_out = random.Random(seed), random.Random(seed + 1)
+    codes = driver.code_beats(image)
+    if packets is None:
+        packets = []
+        for t in range(len(re)):
+            packets.append((driver.spectrum_beats(re[t], im[t]), driver.last_flags(SPECTRUM_BEATS)))
+            packets.append((codes, driver.last_flags(len(codes))))
+        expected_frames = len(re)
+    else:
+        packets, expected_frames = packets
+    loaded = Signal(bool(0))
+    received = Signal(bool(0))
+
+    @always(delay(HALF_PERIOD))
+    def clock():
+        clk.next = not clk
+
+    @instance
+    def host():
+        ports.reset.next = 1
+        for _ in range(3):
+            yield clk.posedge
+        ports.reset.next = 0
+        yield clk.posedge
+        for address, value in driver.register_writes(image):
+            yield from s_axi.write(clk, address, value)
+        loaded.next = 1
+        for beats, lasts in packets:
+            yield from s_axis.send(clk, beats, lasts, rng_in, gap)
+        while not received:
+            yield clk.posedge
+        for address in (axi_lite.REG_STATUS, axi_lite.REG_CYCLES, axi_lite.REG_FRAMES):
+            yield from s_axi.read(clk, address, status)
+        raise StopSimulation
+
+    @instance
+    def sink():
+        while not loaded:
+            yield clk.posedge
+        yield from m_axis.receive(clk, expected_frames * SPECTRUM_BEATS, out, rng_out, stall)
+        received.next = 1
+
+    return dut, clock, host, sink
+
+
+def output_words(out):
+    """Collected output beats -> ``(re, im)`` ``(frames, 129)`` and the TLAST flags."""
+    beats = np.array([b for b, _ in out], np.uint64).reshape(-1, SPECTRUM_BEATS)
+    lasts = np.array([last for _, last in out]).reshape(-1, SPECTRUM_BEATS)
+    words = [driver.unpack_spectrum(frame) for frame in beats]
+    return np.array([w[0] for w in words]), np.array([w[1] for w in words]), lasts
+
+
+def needs_tools(*names):
+    """pytest mark: skip when an HDL tool is not installed."""
+    import pytest
+    from lutdnn.hw.tools import missing_tools
+    missing = missing_tools(*names)
+    return pytest.mark.skipif(bool(missing), reason=f"not installed: {', '.join(missing)}")
+
+
+def simulated(dut, build_dir):
+    """``dut`` itself (MyHDL simulation) or, with a ``build_dir``, its Icarus cosimulation."""
+    if build_dir is None:
+        return dut
+    from lutdnn.hw.cosim import cosimulation
+    return cosimulation(dut, build_dir, timeout_s=300)
+
+
+@block
+def clocked(clk, reset, block_fn, args, build_dir, body):
+    """``block_fn(*args)`` (simulated, or cosimulated in ``build_dir``), a clock, a
+    2-cycle reset, then the testbench generator ``body``; stops when it returns."""
+    dut = simulated(block_fn(*args), build_dir)
+
+    @always(delay(HALF_PERIOD))
+    def clock():
+        clk.next = not clk
+
+    @instance
+    def run():
+        reset.next = 1
+        yield clk.posedge
+        yield clk.posedge
+        reset.next = 0
+        yield clk.posedge
+        yield from body()
+        raise StopSimulation
+
+    return dut, clock, run
+
+
+def speech_words(data_dir, frames=None, start=0):
+    """s16 spectrum words ``(re, im)`` of a real FSDD recording when ``data_dir`` has
+    one, else of a generated voiced signal (harmonics with a gliding pitch, plus noise)."""
+    from lutdnn.host import framing
+    from lutdnn.model.reference.formats import spectrum_to_words
+    wavs = sorted((data_dir / "fsdd").glob("*.wav")) if data_dir is not None and (data_dir / "fsdd").is_dir() else []
+    if wavs:
+        import soundfile
+        signal, rate = soundfile.read(wavs[0])
+        if rate != framing.SAMPLE_RATE:
+            raise ValueError(f"{wavs[0].name} is {rate} Hz, not {framing.SAMPLE_RATE}")
+    else:
+        t = np.arange(4000) / framing.SAMPLE_RATE
+        pitch = 2 * np.pi * np.cumsum(120 + 60 * t) / framing.SAMPLE_RATE
+        signal = sum(0.3 / k * np.sin(k * pitch) for k in range(1, 12))
+        signal = signal + 0.01 * np.random.default_rng(0).standard_normal(len(t))
+    re, im = spectrum_to_words(framing.analyze(signal))
+    stop = None if frames is None else start + frames
+    return re[start:stop], im[start:stop]
+
+
+def data_dir_or_none():
+    """``../shared/data`` beside the repository, or None when it is absent."""
+    from conftest import SHARED_DATA
+    return SHARED_DATA if (SHARED_DATA / "fsdd").is_dir() else None

@@ -1,0 +1,80 @@
+"""AXI4-Lite register file: configuration, LUT/bias write ports, status, bad input: MyHDL and Icarus."""
+
+import pytest
+from myhdl import ResetSignal, Signal, StopSimulation, always, block, delay, instance
+
+from hw_bench import HALF_PERIOD, interface_cosimulation, needs_tools
+from lutdnn.hw import axi_lite as reg
+from lutdnn.hw.axi_lite import AxiLite, Registers, axi_lite_registers
+
+HW_PARAMS = 0x40010
+
+
+@block
+def bench(build_dir, script, reads, lut_writes, bias_writes):
+    clk, reset = Signal(bool(0)), ResetSignal(0, active=1, isasync=False)
+    bus, regs = AxiLite(), Registers(4)
+    dut = axi_lite_registers(clk, reset, bus, regs, HW_PARAMS)
+    if build_dir is not None:
+        dut = interface_cosimulation(dut, build_dir, clk=clk, reset=reset, bus=bus, regs=regs)
+
+    @always(delay(HALF_PERIOD))
+    def clock():
+        clk.next = not clk
+
+    @always(clk.posedge)
+    def monitor():
+        if regs.lut_we:
+            lut_writes.append((int(regs.lut_layer), int(regs.lut_code), int(regs.lut_value), int(regs.lut_shift)))
+        if regs.bias_we:
+            bias_writes.append((int(regs.bias_addr), int(regs.bias_value)))
+
+    @instance
+    def run():
+        reset.next = 1
+        yield clk.posedge
+        reset.next = 0
+        for action, address, value in script:
+            if action == "w":
+                yield from bus.write(clk, address, value)
+            elif action == "r":
+                yield from bus.read(clk, address, reads)
+            else:   # "e": raise stream error causes for one cycle
+                regs.error_set.next = value
+                yield clk.posedge
+                regs.error_set.next = 0
+        yield clk.posedge
+        raise StopSimulation
+
+    return dut, clock, monitor, run
+
+
+SCRIPT = [("r", reg.REG_ID, 0), ("r", reg.REG_HW_PARAMS, 0),
+          ("w", reg.REG_CODE_BITS_1, 4), ("w", reg.REG_CODE_BITS_2, 3), ("w", reg.REG_FRAC_IN, 9),
+          ("w", reg.REG_FRAC_HIDDEN, 31), ("w", reg.REG_FRAC_OUT, 17), ("w", reg.REG_OUTPUT_MODE, 1),
+          ("w", reg.REG_MASK_FLOOR, 0x1FFFF),
+          ("r", reg.REG_CODE_BITS_1, 0), ("r", reg.REG_CODE_BITS_2, 0), ("r", reg.REG_FRAC_IN, 0),
+          ("r", reg.REG_FRAC_HIDDEN, 0), ("r", reg.REG_FRAC_OUT, 0), ("r", reg.REG_OUTPUT_MODE, 0),
+          ("r", reg.REG_MASK_FLOOR, 0),
+          ("w", reg.LUT_BASE + 4 * 3, 0x580), ("w", reg.LUT_BASE + 4 * (256 + 15), 0x07F),
+          ("w", reg.LUT_BASE + 4 * 200, 0x001),          # code 200 does not exist in a 4-bit build
+          ("r", reg.REG_STATUS, 0),
+          ("w", reg.LUT_BASE + 4 * 2, 0x901),            # shift 9 > KMAX: refused, flagged
+          ("r", reg.REG_STATUS, 0),
+          ("w", reg.BIAS_BASE + 4 * 255, 0x80), ("w", reg.BIAS_BASE + 4 * (256 + 128), 0x7F),
+          ("w", reg.REG_CONTROL, reg.CONTROL_CLEAR_ERROR), ("r", reg.REG_STATUS, 0),
+          ("e", 0, 1), ("r", reg.REG_STATUS, 0), ("e", 0, 2), ("r", reg.REG_STATUS, 0),
+          ("w", 0x1FFC, 5), ("r", 0x1FFC, 0), ("r", 0x0FFC, 0)]
+EXPECTED_READS = [reg.ID_VALUE, HW_PARAMS, 4, 3, 9, 31, 17, 1, 0xFFFF,
+                  0, reg.STATUS_ERROR | reg.ERROR_BAD_LUT_SHIFT, 0,
+                  reg.STATUS_ERROR | reg.ERROR_EARLY_TLAST,
+                  reg.STATUS_ERROR | reg.ERROR_EARLY_TLAST | reg.ERROR_MISSING_TLAST, 0, 0]
+
+
+@pytest.mark.parametrize("cosim", [False, pytest.param(True, marks=needs_tools("iverilog"))])
+def test_registers(tmp_path, cosim):
+    reads, luts, biases = [], [], []
+    bench(tmp_path if cosim else None, SCRIPT, reads, luts, biases).run_sim(quiet=1)
+    assert reads == EXPECTED_READS
+    assert luts == [(0, 3, -128, 5), (1, 15, 127, 0)]
+    assert biases == [(255, -128), (256 + 128, 127)]

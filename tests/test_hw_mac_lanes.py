@@ -1,0 +1,105 @@
+"""MAC lanes (accumulate, bias, ReLU, rounding shift, saturation) vs IntLayer.forward: MyHDL and Icarus."""
+
+import numpy as np
+from myhdl import ResetSignal, Signal, intbv
+
+from hw_bench import clocked, needs_tools
+from lutdnn.hw.lut_decode import WEIGHT_BITS
+from lutdnn.hw.mac_lanes import mac_lanes
+from lutdnn.model.reference.dnn import IntLayer
+
+LANES = 16
+INPUTS = 30        # a block must last longer than the post-processor's LANES cycles
+OUTPUTS = 40       # three blocks, the last one padded
+
+
+def random_layer(seed, in_frac, out_frac):
+    rng = np.random.default_rng(seed)
+    layer = IntLayer(codes=rng.integers(0, 16, (OUTPUTS, INPUTS)), lut_values=rng.integers(-128, 128, 16),
+                     lut_shifts=rng.integers(0, 9, 16), biases=rng.integers(-128, 128, OUTPUTS),
+                     in_frac=in_frac, out_frac=out_frac)
+    x = rng.integers(0, 65536, (3, INPUTS))
+    x[1] = rng.integers(0, 64, INPUTS)      # small inputs: the bias decides the sign
+    return layer, x
+
+
+def run_lanes(layer, frames, layer_index, fracs, build_dir=None, gaps_seed=None):
+    """Stream ``frames`` of inputs through the lanes as layer ``layer_index``; returns the
+    ``(result address, word)`` pairs in the order they come out."""
+    clk, reset = Signal(bool(0)), ResetSignal(0, active=1, isasync=False)
+    weights = Signal(intbv(0)[WEIGHT_BITS * LANES:])
+    x = Signal(intbv(0)[16:])
+    step, first, last, layer_sig, busy, bias_we, result_valid = (Signal(bool(0)) for _ in range(7))
+    block_base = Signal(intbv(0)[8:])
+    frac_sigs = [Signal(intbv(f)[5:]) for f in fracs]
+    bias_addr, result_addr = Signal(intbv(0)[9:]), Signal(intbv(0)[9:])
+    bias_value = Signal(intbv(0, min=-128, max=128))
+    result = Signal(intbv(0)[16:])
+    w = layer.weights()
+    blocks = -(-OUTPUTS // LANES)
+    padded = np.zeros((blocks * LANES, INPUTS), np.int64)
+    padded[:OUTPUTS] = w
+    rng = np.random.default_rng(gaps_seed)
+    got = []
+
+    def collect():
+        if result_valid:
+            got.append((int(result_addr), int(result)))
+
+    def body():
+        for i, b in enumerate(layer.biases):
+            bias_we.next, bias_addr.next, bias_value.next = 1, 256 * layer_index + i, int(b)
+            yield clk.posedge
+        bias_we.next = 0
+        layer_sig.next = layer_index
+        for frame in frames:
+            for blk in range(blocks):
+                for j in range(INPUTS):
+                    while gaps_seed is not None and rng.random() < 0.3:
+                        step.next = 0
+                        yield clk.posedge
+                        collect()
+                    lanes_w = padded[blk * LANES:(blk + 1) * LANES, j]
+                    weights.next = sum((int(v) & 0xFFFF) << (WEIGHT_BITS * p) for p, v in enumerate(lanes_w))
+                    x.next = int(frame[j])
+                    step.next, first.next, last.next = 1, j == 0, j == INPUTS - 1
+                    block_base.next = blk * LANES
+                    yield clk.posedge
+                    collect()
+            step.next = 0
+        for _ in range(LANES + 10):
+            yield clk.posedge
+            collect()
+
+    args = (clk, reset, weights, x, step, first, last, layer_sig, block_base, *frac_sigs, bias_we, bias_addr,
+            bias_value, result, result_addr, result_valid, busy, LANES)
+    clocked(clk, reset, mac_lanes, args, build_dir, body).run_sim(quiet=1)
+    return got
+
+
+def check(layer, frames, layer_index, fracs, **kw):
+    got = run_lanes(layer, frames, layer_index, fracs, **kw)
+    blocks = -(-OUTPUTS // LANES)
+    assert [a for a, _ in got] == [256 * layer_index + i for _ in frames for i in range(blocks * LANES)]
+    words = np.array([v for _, v in got]).reshape(len(frames), -1)[:, :OUTPUTS]
+    want = layer.forward(frames)
+    assert np.array_equal(words, want)
+    return want
+
+
+def test_layer1_matches_reference():
+    # F_1 = 9, F_2 = 12: shift 12; large inputs saturate, small ones leave the sign to the bias
+    layer, x = random_layer(21, 9, 12)
+    want = check(layer, x, 0, (9, 12, 0))
+    assert (want == 0).any() and (want == 65535).any() and ((want > 0) & (want < 65535)).any()
+
+
+def test_layer2_uses_its_own_fraction_bits_with_gaps():
+    layer, x = random_layer(22, 6, 11)
+    check(layer, x, 1, (0, 6, 11), gaps_seed=5)
+
+
+@needs_tools("iverilog")
+def test_lanes_cosim_matches_reference(tmp_path):
+    layer, x = random_layer(23, 9, 6)
+    check(layer, x, 1, (0, 9, 6), build_dir=tmp_path, gaps_seed=6)

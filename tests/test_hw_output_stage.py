@@ -1,0 +1,57 @@
+"""Output stage (mask / magnitude) vs dnn.output_stage: MyHDL and Icarus."""
+
+import numpy as np
+import pytest
+from myhdl import ResetSignal, Signal, intbv
+
+from hw_bench import clocked, needs_tools
+from lutdnn.hw.output_stage import output_stage
+from lutdnn.model.reference.dnn import output_stage as reference_output_stage
+from lutdnn.model.reference.formats import OUTPUT_MAGNITUDE, OUTPUT_MASK
+
+LATENCY = 3
+
+
+def run_stage(y, mag, mode, frac_out, floor, build_dir=None):
+    clk, reset = Signal(bool(0)), ResetSignal(0, active=1, isasync=False)
+    in_valid, out_valid, mode_sig = Signal(bool(0)), Signal(bool(0)), Signal(bool(mode))
+    y_sig, mag_sig, out_mag = Signal(intbv(0)[16:]), Signal(intbv(0)[16:]), Signal(intbv(0)[16:])
+    frac_sig, floor_sig = Signal(intbv(frac_out)[5:]), Signal(intbv(floor)[16:])
+    got = []
+
+    def body():
+        for cycle in range(len(y) + LATENCY + 1):
+            if cycle < len(y):
+                in_valid.next, y_sig.next, mag_sig.next = 1, int(y[cycle]), int(mag[cycle])
+            else:
+                in_valid.next = 0
+            yield clk.posedge
+            if out_valid:
+                got.append(int(out_mag))
+
+    args = (clk, reset, in_valid, y_sig, mag_sig, mode_sig, frac_sig, floor_sig, out_valid, out_mag)
+    clocked(clk, reset, output_stage, args, build_dir, body).run_sim(quiet=1)
+    return np.array(got)
+
+
+def words(seed, n=300):
+    rng = np.random.default_rng(seed)
+    y = np.concatenate([[0, 65535, 65535, 1, 0], rng.integers(0, 65536, n)])
+    mag = np.concatenate([[65535, 65535, 0, 1, 0], rng.integers(0, 65536, n)])
+    return y, mag
+
+
+@pytest.mark.parametrize("mode, frac_out, floor", [(OUTPUT_MASK, 12, 300), (OUTPUT_MASK, 16, 0),
+                                                   (OUTPUT_MAGNITUDE, 13, 0), (OUTPUT_MAGNITUDE, 10, 0)])
+def test_stage_matches_reference(mode, frac_out, floor):
+    y, mag = words(41)
+    want = reference_output_stage(y, mag, mode, frac_out, floor)
+    assert np.array_equal(run_stage(y, mag, mode, frac_out, floor), want)
+
+
+@needs_tools("iverilog")
+@pytest.mark.parametrize("mode, frac_out, floor", [(OUTPUT_MASK, 14, 1000), (OUTPUT_MAGNITUDE, 12, 0)])
+def test_stage_cosim_matches_reference(tmp_path, mode, frac_out, floor):
+    y, mag = words(42, 100)
+    want = reference_output_stage(y, mag, mode, frac_out, floor)
+    assert np.array_equal(run_stage(y, mag, mode, frac_out, floor, build_dir=tmp_path), want)

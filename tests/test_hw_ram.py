@@ -1,0 +1,53 @@
+"""Simple dual-port RAM: synchronous read, old data on a same-address write: MyHDL and Icarus."""
+
+import numpy as np
+import pytest
+from myhdl import ResetSignal, Signal, intbv
+
+from hw_bench import clocked, needs_tools
+from lutdnn.hw.ram import ram
+
+
+def run_ram(ops, build_dir=None):
+    """``ops``: (write?, write address, data, read address) per cycle -> the word read each cycle."""
+    clk, reset = Signal(bool(0)), ResetSignal(0, active=1, isasync=False)
+    wr_en = Signal(bool(0))
+    wr_addr, rd_addr = Signal(intbv(0)[5:]), Signal(intbv(0)[5:])
+    wr_data, rd_data = Signal(intbv(0, min=-2**17, max=2**17)), Signal(intbv(0, min=-2**17, max=2**17))
+    got = []
+
+    def body():
+        for write, address, data, read in ops:
+            wr_en.next, wr_addr.next, wr_data.next, rd_addr.next = write, address, data, read
+            yield clk.posedge
+            yield clk.negedge
+            got.append(int(rd_data))
+
+    clocked(clk, reset, ram, (clk, wr_en, wr_addr, wr_data, rd_addr, rd_data), build_dir, body).run_sim(quiet=1)
+    return got
+
+
+def expected(ops):
+    mem, out = {}, []
+    for write, address, data, read in ops:
+        out.append(mem.get(read, 0))      # read before this cycle's write lands
+        if write:
+            mem[address] = data
+    return out
+
+
+def random_ops(seed, n=300):
+    rng = np.random.default_rng(seed)
+    ops = [(True, a, int(d), 0) for a, d in enumerate(rng.integers(-2**17, 2**17, 32))]   # fill first
+    ops += [(bool(w), int(a), int(d), int(r)) for w, a, d, r in zip(rng.integers(0, 2, n), rng.integers(0, 32, n),
+                                                                      rng.integers(-2**17, 2**17, n),
+                                                                      rng.integers(0, 32, n))]
+    ops += [(True, 7, 5, 7), (False, 0, 0, 7)]     # same-address write: old word, then the new one
+    return ops
+
+
+@pytest.mark.parametrize("cosim", [False, pytest.param(True, marks=needs_tools("iverilog"))])
+def test_ram_reads_what_was_written(tmp_path, cosim):
+    ops = random_ops(51)
+    got = run_ram(ops, tmp_path if cosim else None)
+    assert got[32:] == expected(ops)[32:]

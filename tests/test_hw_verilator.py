@@ -1,0 +1,182 @@
+"""The Verilator model of the generated top level (the ``cosim`` backend): full-size
+frames bit-exact against the reference, backpressure, malformed streams, cycle count."""
+
+import numpy as np
+import pytest
+
+from hw_bench import data_dir_or_none, needs_tools, random_image, speech_words
+from lutdnn.hw import axi_lite as reg
+from lutdnn.hw import driver
+from lutdnn.hw.frame_controller import SPECTRUM_BEATS
+from lutdnn.model.reference.accelerator import Accelerator
+from lutdnn.model.reference.formats import OUTPUT_MAGNITUDE, OUTPUT_MASK
+
+pytestmark = needs_tools("verilator", "make", "g++")
+CYCLE_BOUND = 297216 / 16
+
+
+@pytest.fixture(scope="module")
+def model_factory():
+    from lutdnn.hw.verilator_model import VerilatorModel
+
+    def make(image):
+        model = VerilatorModel()
+        model.load(image)
+        return model
+    return make
+
+
+@pytest.fixture(scope="module")
+def speech():
+    return speech_words(data_dir_or_none())
+
+
+@pytest.mark.parametrize("mode, fracs", [(OUTPUT_MASK, (9, 10, 12)), (OUTPUT_MAGNITUDE, (9, 10, 13))])
+def test_recording_bit_exact(model_factory, speech, mode, fracs):
+    image = random_image(3, output_mode=mode, fracs=fracs)
+    re, im = speech
+    got_re, got_im, cycles = model_factory(image).run_frames(image, re, im)
+    want_re, want_im = Accelerator(image).process(re, im)
+    assert np.array_equal(got_re, want_re) and np.array_equal(got_im, want_im)
+    assert np.abs(want_re).max() > 100          # the frames carry signal, not zeros
+    assert np.all(cycles <= 1.2 * CYCLE_BOUND)
+
+
+def test_backpressure_and_gaps_bit_exact(model_factory, speech):
+    image = random_image(4)
+    re, im = speech[0][:12], speech[1][:12]
+    got_re, got_im, _ = model_factory(image).run_frames(image, re, im, gap=0.4, stall=0.6, seed=9)
+    want_re, want_im = Accelerator(image).process(re, im)
+    assert np.array_equal(got_re, want_re) and np.array_equal(got_im, want_im)
+
+
+def test_three_bit_codes(model_factory, speech):
+    image = random_image(5, code_bits=(3, 2))
+    re, im = speech[0][:6], speech[1][:6]
+    got_re, got_im, _ = model_factory(image).run_frames(image, re, im)
+    want_re, want_im = Accelerator(image).process(re, im)
+    assert np.array_equal(got_re, want_re) and np.array_equal(got_im, want_im)
+
+
+def settled_status(model, polls=100):
+    """STATUS once the accelerator is idle (after an abort it drains its pipelines first)."""
+    for _ in range(polls):
+        status = model.read(reg.REG_STATUS)
+        if status & reg.STATUS_IDLE:
+            return status
+    return status
+
+
+def packets_for(image, re, im):
+    codes = driver.code_beats(image)
+    spectrum = driver.spectrum_beats(re, im)
+    return spectrum, codes
+
+
+def bad_spectrum_early_last(spectrum, codes):
+    lasts = np.zeros(SPECTRUM_BEATS, bool)
+    lasts[10] = True
+    return [(spectrum, lasts), (codes, driver.last_flags(len(codes)))], reg.ERROR_EARLY_TLAST | reg.ERROR_MISSING_TLAST
+
+
+def bad_spectrum_no_last(spectrum, codes):
+    return ([(spectrum, np.zeros(SPECTRUM_BEATS, bool)), (codes, driver.last_flags(len(codes)))],
+            reg.ERROR_MISSING_TLAST)
+
+
+def bad_codes_early_last(spectrum, codes):
+    lasts = np.zeros(len(codes), bool)
+    lasts[5000] = True
+    # the codes after the early TLAST are taken as a spectrum packet without TLAST,
+    # then dropped up to the packet's real end
+    lasts[-1] = True
+    return [(spectrum, driver.last_flags(SPECTRUM_BEATS)), (codes, lasts)], \
+        reg.ERROR_EARLY_TLAST | reg.ERROR_MISSING_TLAST
+
+
+def bad_codes_no_last(spectrum, codes):
+    # the next spectrum packet is swallowed while looking for the TLAST
+    return [(spectrum, driver.last_flags(SPECTRUM_BEATS)), (codes, np.zeros(len(codes), bool)),
+            (spectrum, driver.last_flags(SPECTRUM_BEATS))], reg.ERROR_MISSING_TLAST
+
+
+@pytest.mark.parametrize("malformed", [bad_spectrum_early_last, bad_spectrum_no_last, bad_codes_early_last,
+                                       bad_codes_no_last])
+def test_malformed_stream_flags_error_and_recovers(model_factory, speech, malformed):
+    image = random_image(6)
+    re, im = speech[0][10:12], speech[1][10:12]
+    model = model_factory(image)
+    spectrum, codes = packets_for(image, re[0], im[0])
+    packets, causes = malformed(spectrum, codes)
+    beats = np.concatenate([b for b, _ in packets])
+    lasts = np.concatenate([last for _, last in packets])
+    out, _, _ = model.stream(beats, lasts, 0, max_cycles=200_000)
+    assert len(out) == 0
+    status = settled_status(model)
+    assert status & reg.STATUS_ERROR and (status >> 4) & 7 == causes >> 4
+    assert status & reg.STATUS_IDLE            # waiting at a packet boundary, not hung
+    model.write(reg.REG_CONTROL, reg.CONTROL_CLEAR_ERROR)
+    assert model.read(reg.REG_STATUS) & reg.STATUS_ERROR == 0
+    # the error emptied the context: the next frame is the first of a recording
+    got_re, got_im, _ = model.run_frames(image, re[1:], im[1:])
+    want_re, want_im = Accelerator(image).process(re[1:], im[1:])
+    assert np.array_equal(got_re, want_re) and np.array_equal(got_im, want_im)
+
+
+def test_soft_reset_aborts_a_frame(model_factory, speech):
+    image = random_image(7)
+    re, im = speech[0][:3], speech[1][:3]
+    model = model_factory(image)
+    spectrum, codes = packets_for(image, re[0], im[0])
+    half = np.concatenate([spectrum, codes[:1000]])
+    model.stream(half, np.zeros(len(half), bool), 0)
+    model.write(reg.REG_CONTROL, reg.CONTROL_SOFT_RESET)
+    assert model.read(reg.REG_STATUS) == reg.STATUS_IDLE
+    got_re, got_im, _ = model.run_frames(image, re, im)
+    want_re, want_im = Accelerator(image).process(re, im)
+    assert np.array_equal(got_re, want_re) and np.array_equal(got_im, want_im)
+
+
+def test_incompatible_image_is_refused(model_factory):
+    image = random_image(8, lanes=8)
+    with pytest.raises(driver.IncompatibleImage, match="8 lanes"):
+        model_factory(image)
+
+
+def test_cosim_backend_equals_sim(speech):
+    from lutdnn.host.backends import open_backend
+    from lutdnn.model.reference.formats import words_to_spectrum
+    image = random_image(9)
+    spectra = words_to_spectrum(*speech)
+    want = open_backend("sim", image=image).process(spectra)
+    backend = open_backend("cosim", image=image)
+    assert backend.level_dbfs == image.level_dbfs
+    assert np.array_equal(backend.process(spectra), want)
+    assert np.array_equal(backend.process(spectra[:5]), want[:5])   # each recording starts empty
+
+
+def test_error_on_a_frames_first_beat_leaves_no_stale_context(model_factory, speech):
+    image = random_image(10)
+    re, im = speech[0][:10], speech[1][:10]
+    model = model_factory(image)
+    model.run_frames(image, re[:8], im[:8])          # every ring slot holds a frame
+    spectrum, _ = packets_for(image, re[8], im[8])
+    model.stream(spectrum[:1], np.ones(1, bool), 0)  # TLAST on beat 0
+    assert settled_status(model) & reg.ERROR_EARLY_TLAST
+    model.write(reg.REG_CONTROL, reg.CONTROL_CLEAR_ERROR)
+    got_re, got_im, _ = model.run_frames(image, re[9:], im[9:])
+    want_re, want_im = Accelerator(image).process(re[9:], im[9:])
+    assert np.array_equal(got_re, want_re) and np.array_equal(got_im, want_im)
+
+
+def test_eight_lane_build_runs_eight_bit_codes(speech):
+    """The paper's 4-bit layer 1 + 8-bit layer 2 image needs P * 8 <= 64: an 8-lane build."""
+    from lutdnn.hw.verilator_model import VerilatorModel
+    image = random_image(11, code_bits=(4, 8), lanes=8)
+    re, im = speech[0][5:8], speech[1][5:8]
+    model = VerilatorModel(lanes=8, max_code_bits=8)
+    model.load(image)
+    got_re, got_im, cycles = model.run_frames(image, re, im)
+    want_re, want_im = Accelerator(image).process(re, im)
+    assert np.array_equal(got_re, want_re) and np.array_equal(got_im, want_im)
+    assert np.all(cycles <= 1.2 * 297216 / 8)
