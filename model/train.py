@@ -172,11 +172,11 @@ class Trainer:
 
 
 def run(args):
-    from lutdnn.model.mixture_pool import MixturePool
+    from lutdnn.model.mixture_pool import MixturePool, Recipe
     from lutdnn.model.mixtures import read_items
     data = Path(args.data)
     try:
-        pool = MixturePool.from_manifest(data, "train")
+        pool = MixturePool.from_manifest(data, "train", Recipe(synthetic_share=args.synthetic_share))
         validation = [(clean, noisy) for _, clean, noisy in read_items(data, "validation")]
     except ValueError as err:
         raise CommandError(f"cannot use training data in {data}: {err}") from err
@@ -212,6 +212,8 @@ def register(sub):
                    help="compress magnitudes by this power in the loss (1: linear MSE)")
     p.add_argument("--target-gamma", type=float, default=TrainConfig.target_gamma,
                    help="train towards |S|**g * |X|**(1-g): 1 is the clean magnitude, < 1 a gentler mask")
+    p.add_argument("--synthetic-share", type=float, default=0.5,
+                   help="share of training mixtures whose speech is synthetic (espeak-ng) rather than FSDD")
     p.add_argument("--seed", type=int, default=TrainConfig.seed)
     p.add_argument("--input-shift", type=int, default=NetConfig.input_shift)
     p.add_argument("--output", choices=["mask", "magnitude"], default=NetConfig.output)
