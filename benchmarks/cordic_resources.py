@@ -12,8 +12,9 @@ import tempfile
 from pathlib import Path
 
 from lutdnn.hw.convert import convert
-from lutdnn.hw.cordic_rotation import cordic_rotation, rotation_latency, rotation_ports
-from lutdnn.hw.cordic_vectoring import cordic_vectoring, vectoring_latency, vectoring_ports
+from lutdnn.hw.cordic_pipeline import pipeline_latency
+from lutdnn.hw.cordic_rotation import cordic_rotation, rotation_ports
+from lutdnn.hw.cordic_vectoring import cordic_vectoring, vectoring_ports
 from lutdnn.hw.synthesis import synthesize
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS
 
@@ -25,11 +26,10 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         build = args.build_dir or Path(tmp)
         print(f"{DEFAULT_PARAMS}")
-        for block_fn, make_ports, latency in ((cordic_vectoring, vectoring_ports, vectoring_latency),
-                                              (cordic_rotation, rotation_ports, rotation_latency)):
+        for block_fn, make_ports in ((cordic_vectoring, vectoring_ports), (cordic_rotation, rotation_ports)):
             converted = convert(block_fn(**make_ports()), build)
             print()
-            print(f"{converted.name}: latency {latency()} clocks, one bin per clock")
+            print(f"{converted.name}: latency {pipeline_latency()} clocks, one bin per clock")
             print()
             print(synthesize(converted.verilog, converted.name).table())
 

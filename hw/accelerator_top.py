@@ -14,9 +14,11 @@ from lutdnn.model.reference.formats import SPECTRUM_BITS, WORD_BITS
 
 from .axi_lite import Registers, axi_lite_registers
 from .context_buffer import BIN_BITS, SLOT_BITS, context_buffer
+from .cordic_pipeline import pipeline_latency
 from .cordic_rotation import cordic_rotation
-from .cordic_vectoring import cordic_vectoring, vectoring_latency
+from .cordic_vectoring import cordic_vectoring
 from .frame_controller import ABORT_CYCLES, frame_controller
+from .idle_gate import idle_gate
 from .lut_decode import WEIGHT_BITS, check_geometry, lut_decode
 from .mac_lanes import ACTIVATION_ADDR_BITS, mac_lanes
 from .output_stage import output_stage
@@ -26,6 +28,9 @@ DEFAULT_LANES = 16
 DEFAULT_MAX_CODE_BITS = 4
 OUT_ADDR_BITS = 7      # 65 output beats
 STAGE_LATENCY = 3      # output_stage pipeline depth (the phase waits as long)
+# The CORDIC pipelines advance only while a bin enters or one may still be inside
+# (one spare cycle); the rest of the frame (CODES) they hold still.
+CORDIC_FLUSH = pipeline_latency(DEFAULT_PARAMS) + 1
 
 
 def hw_params_word(lanes, max_code_bits):
@@ -49,12 +54,12 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
       max_code_bits: widest code M the LUTs hold (lanes * max_code_bits <= 64)
     """
     check_geometry(lanes, max_code_bits)
-    if vectoring_latency(DEFAULT_PARAMS) + 8 > ABORT_CYCLES:
+    if pipeline_latency(DEFAULT_PARAMS) + 8 > ABORT_CYCLES:
         raise ValueError("the abort drain is shorter than the vectoring pipeline")
     phase_bits = DEFAULT_PARAMS.phase_bits
     regs = Registers(max_code_bits)
     engine_reset = ResetSignal(0, active=1, isasync=False)
-    always_ready = Signal(bool(1))
+    vec_enable, rot_enable = Signal(bool(0)), Signal(bool(0))
     unused_ready = [Signal(bool(0)) for _ in range(2)]
 
     def phase_word():
@@ -107,7 +112,8 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
         code_layer, mac_step, mac_first, mac_last, mac_layer, mac_block_base, x_from_hidden,
         mac_busy, stage_valid, rot_done, out_bin, out_rd_addr, out_even, out_odd, lanes)
     vectoring = cordic_vectoring(clk, engine_reset, vec_push, unused_ready[0], vec_re, vec_im,
-                                 vec_done, always_ready, vec_mag, vec_phase)
+                                 vec_done, vec_enable, vec_mag, vec_phase)
+    vec_gate = idle_gate(clk, engine_reset, vec_push, vec_enable, CORDIC_FLUSH)
     context = context_buffer(clk, engine_reset, ctx_clear_any, ctx_advance, vec_done, vec_bin, vec_mag,
                              rd_age, rd_bin, ctx_data)
     phases = ram(clk, vec_done, vec_bin, vec_phase, rd_bin, phase_data)
@@ -121,7 +127,8 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
     stage = output_stage(clk, engine_reset, stage_valid, act_data, ctx_data, regs.output_mode,
                          regs.frac_out, regs.mask_floor, stage_done, stage_mag)
     rotation = cordic_rotation(clk, engine_reset, stage_done, unused_ready[1], stage_mag, rot_phase,
-                               rot_done, always_ready, rot_re, rot_im)
+                               rot_done, rot_enable, rot_re, rot_im)
+    rot_gate = idle_gate(clk, engine_reset, stage_done, rot_enable, CORDIC_FLUSH)
     out_even_ram = ram(clk, out_even_we, out_wr_addr, out_word, out_rd_addr, out_even)
     out_odd_ram = ram(clk, out_odd_we, out_wr_addr, out_word, out_rd_addr, out_odd)
 
@@ -156,5 +163,5 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
         out_even_we.next = rot_done and not out_bin[0]
         out_odd_we.next = rot_done and out_bin[0]
 
-    return (registers, controller, vectoring, context, phases, decoder, lanes_inst, activations, stage,
-            rotation, out_even_ram, out_odd_ram, resets, select, delay_phase, output_buffer)
+    return (registers, controller, vectoring, vec_gate, context, phases, decoder, lanes_inst, activations,
+            stage, rotation, rot_gate, out_even_ram, out_odd_ram, resets, select, delay_phase, output_buffer)

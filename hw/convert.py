@@ -3,9 +3,10 @@
 MyHDL stamps the date and the output path into every file, names block
 instances with process-wide counters (the second elaboration of a block gets
 ``stage18`` where the first got ``stage0``), and orders the reset branch of
-each ``@always_seq`` by iterating a set of names (so the order follows
-PYTHONHASHSEED). All three are fixed here: the same design gives the same
-bytes in any directory, in any process, however often it is converted.
+each ``@always_seq`` and the sensitivity list of each ``@always_comb`` by
+iterating sets of names (so the order follows PYTHONHASHSEED). All four are
+fixed here: the same design gives the same bytes in any directory, in any
+process, however often it is converted.
 """
 
 import os
@@ -14,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from myhdl._always_comb import _AlwaysComb
 from myhdl._always_seq import _AlwaysSeq
 from myhdl._block import _Block
 
@@ -30,11 +32,12 @@ class Converted:
     testbench: Path | None
 
 
-def _always_seq_generators(instance):
+def _generators(instance, kind):
+    """Every generator of class ``kind`` in ``instance`` and its sub-blocks."""
     for sub in instance.subs:
         if isinstance(sub, _Block):
-            yield from _always_seq_generators(sub)
-        elif isinstance(sub, _AlwaysSeq):
+            yield from _generators(sub, kind)
+        elif isinstance(sub, kind):
             yield sub
 
 
@@ -49,10 +52,20 @@ def _name_instances(instance):
 
 
 def _order_reset_registers(instance):
-    for gen in _always_seq_generators(instance):
+    for gen in _generators(instance, _AlwaysSeq):
         name_of = {id(gen.symdict[n]): n for n in gen.outputs if n in gen.symdict}
         gen.sigregs.sort(key=lambda sig: name_of.get(id(sig), ""))
         gen.varregs.sort(key=lambda var: var[0])
+
+
+def _order_sensitivity(instance):
+    for gen in _generators(instance, _AlwaysComb):
+        position = {}
+        for name in sorted(gen.inputs):
+            value = gen.symdict[name]
+            for sig in (value if isinstance(value, list) else [value]):
+                position.setdefault(id(sig), len(position))
+        gen.senslist = tuple(sorted(gen.senslist, key=lambda sig: position.get(id(sig), len(position))))
 
 
 def convert(instance, directory, name=None, testbench=False):
@@ -70,6 +83,7 @@ def convert(instance, directory, name=None, testbench=False):
     directory.mkdir(parents=True, exist_ok=True)
     _name_instances(instance)
     _order_reset_registers(instance)
+    _order_sensitivity(instance)
     with tempfile.TemporaryDirectory(dir=directory, prefix=f".{name}-") as tmp:
         instance.convert(hdl="Verilog", path=tmp, name=name, testbench=testbench,
                          no_myhdl_header=True, header=HEADER.format(file_name=f"{name}.v"))

@@ -3,29 +3,20 @@
 Bit exact to ``lutdnn.model.reference.cordic.rotation`` (docs/cordic.md).
 """
 
-from myhdl import ResetSignal, Signal, always_comb, always_seq, block, intbv
+from myhdl import Signal, always_comb, always_seq, block, intbv
 
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS, S16_MAX, S16_MIN, U16_MAX
 
+from .cordic_pipeline import (PHASE, S16, U16, pipeline_latency, pipeline_ports, require_payload_ranges,
+                              stage_registers, xyz_signals)
 from .cordic_stage import ROTATION, cordic_stage
-from .port_check import require_range
 
-
-def rotation_latency(params=DEFAULT_PARAMS):
-    """Clocks from a sink beat to its source beat: multiply, pre-rotation, iterations, round."""
-    return params.iterations + 3
+PAYLOAD = dict(sink_mag=U16, sink_phase=PHASE, source_re=S16, source_im=S16)
 
 
 def rotation_ports(params=DEFAULT_PARAMS):
     """Fresh signals for every port of ``cordic_rotation``, sized for ``params``, by port name."""
-    phase = dict(min=-(1 << (params.phase_bits - 1)), max=1 << (params.phase_bits - 1))
-    return dict(clk=Signal(bool(0)), reset=ResetSignal(0, active=1, isasync=False),
-                sink_valid=Signal(bool(0)), sink_ready=Signal(bool(0)),
-                sink_mag=Signal(intbv(0, min=0, max=U16_MAX + 1)),
-                sink_phase=Signal(intbv(0, **phase)),
-                source_valid=Signal(bool(0)), source_ready=Signal(bool(0)),
-                source_re=Signal(intbv(0, min=S16_MIN, max=S16_MAX + 1)),
-                source_im=Signal(intbv(0, min=S16_MIN, max=S16_MAX + 1)))
+    return pipeline_ports(PAYLOAD, params)
 
 
 @block
@@ -38,19 +29,14 @@ def cordic_rotation(clk, reset, sink_valid, sink_ready, sink_mag, sink_phase,
         sink_valid (in), sink_ready (out), sink_mag (in, u16),
             sink_phase (in, s{params.phase_bits}): magnitude and phase words.
         source_valid (out), source_ready (in), source_re, source_im (out, s16,
-            saturated): the bin, ``rotation_latency(params)`` clocks later. The
+            saturated): the bin, ``pipeline_latency(params)`` clocks later. The
             whole pipeline holds while ``source_ready`` is low, so ``sink_ready``
             is ``source_ready``.
     """
-    phase_range = (-(1 << (params.phase_bits - 1)), (1 << (params.phase_bits - 1)) - 1)
-    for port_name, signal, (lo, hi) in (("sink_mag", sink_mag, (0, U16_MAX)),
-                                        ("sink_phase", sink_phase, phase_range),
-                                        ("source_re", source_re, (S16_MIN, S16_MAX)),
-                                        ("source_im", source_im, (S16_MIN, S16_MAX))):
-        require_range("cordic_rotation", port_name, signal, lo, hi)
+    require_payload_ranges("cordic_rotation", PAYLOAD, params, sink_mag=sink_mag, sink_phase=sink_phase,
+                           source_re=source_re, source_im=source_im)
     g = params.guard_bits
     xy_lim = 1 << (params.xy_bits - 1)
-    z_lim = 1 << (params.z_bits - 1)
     scale_shift = params.gain_frac_bits - g
     product_max = U16_MAX * params.gain_compensation + 1
     quarter_turn = 1 << (params.phase_bits - 2)
@@ -58,10 +44,6 @@ def cordic_rotation(clk, reset, sink_valid, sink_ready, sink_mag, sink_phase,
     z_shift = params.phase_guard_bits
     word_max = S16_MAX
     word_min = S16_MIN
-
-    def xyz():
-        return (Signal(intbv(0, min=-xy_lim, max=xy_lim)), Signal(intbv(0, min=-xy_lim, max=xy_lim)),
-                Signal(intbv(0, min=-z_lim, max=z_lim)))
 
     valid_m = Signal(bool(0))
     product = Signal(intbv(0, min=0, max=product_max))
@@ -85,7 +67,7 @@ def cordic_rotation(clk, reset, sink_valid, sink_ready, sink_mag, sink_phase,
         scaled.next = (product + (1 << (scale_shift - 1))) >> scale_shift
 
     valid0 = Signal(bool(0))
-    x0, y0, z0 = xyz()
+    x0, y0, z0 = xyz_signals(params)
 
     @always_seq(clk.posedge, reset=reset)
     def pre_rotate():
@@ -103,14 +85,11 @@ def cordic_rotation(clk, reset, sink_valid, sink_ready, sink_mag, sink_phase,
                 x0.next = scaled
                 z0.next = phase_m << z_shift
 
+    registers = stage_registers(valid0, x0, y0, z0, params)
     stages = []
-    valid, x, y, z = valid0, x0, y0, z0
     for i, atan in enumerate(params.atan_table):
-        valid_next = Signal(bool(0))
-        x_next, y_next, z_next = xyz()
-        stages.append(cordic_stage(clk, reset, source_ready, valid, x, y, z,
-                                   valid_next, x_next, y_next, z_next, i, atan, ROTATION))
-        valid, x, y, z = valid_next, x_next, y_next, z_next
+        stages.append(cordic_stage(clk, reset, source_ready, *registers[i], *registers[i + 1], i, atan, ROTATION))
+    valid, x, y, z = registers[-1]
 
     re_rounded = Signal(intbv(0, min=-xy_lim, max=xy_lim))
     im_rounded = Signal(intbv(0, min=-xy_lim, max=xy_lim))

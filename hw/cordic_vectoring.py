@@ -3,29 +3,20 @@
 Bit exact to ``lutdnn.model.reference.cordic.vectoring`` (docs/cordic.md).
 """
 
-from myhdl import ResetSignal, Signal, always_comb, always_seq, block, intbv
+from myhdl import Signal, always_comb, always_seq, block, intbv
 
-from lutdnn.model.reference.cordic import DEFAULT_PARAMS, S16_MAX, S16_MIN, U16_MAX
+from lutdnn.model.reference.cordic import DEFAULT_PARAMS, U16_MAX
 
+from .cordic_pipeline import (PHASE, S16, U16, pipeline_latency, pipeline_ports, require_payload_ranges,
+                              stage_registers, xyz_signals)
 from .cordic_stage import VECTORING, cordic_stage
-from .port_check import require_range
 
-
-def vectoring_latency(params=DEFAULT_PARAMS):
-    """Clocks from a sink beat to its source beat: pre-rotation, iterations, multiply, round."""
-    return params.iterations + 3
+PAYLOAD = dict(sink_re=S16, sink_im=S16, source_mag=U16, source_phase=PHASE)
 
 
 def vectoring_ports(params=DEFAULT_PARAMS):
     """Fresh signals for every port of ``cordic_vectoring``, sized for ``params``, by port name."""
-    phase = dict(min=-(1 << (params.phase_bits - 1)), max=1 << (params.phase_bits - 1))
-    return dict(clk=Signal(bool(0)), reset=ResetSignal(0, active=1, isasync=False),
-                sink_valid=Signal(bool(0)), sink_ready=Signal(bool(0)),
-                sink_re=Signal(intbv(0, min=S16_MIN, max=S16_MAX + 1)),
-                sink_im=Signal(intbv(0, min=S16_MIN, max=S16_MAX + 1)),
-                source_valid=Signal(bool(0)), source_ready=Signal(bool(0)),
-                source_mag=Signal(intbv(0, min=0, max=U16_MAX + 1)),
-                source_phase=Signal(intbv(0, **phase)))
+    return pipeline_ports(PAYLOAD, params)
 
 
 @block
@@ -37,16 +28,12 @@ def cordic_vectoring(clk, reset, sink_valid, sink_ready, sink_re, sink_im,
         clk, reset: clock, synchronous reset (ResetSignal).
         sink_valid (in), sink_ready (out), sink_re, sink_im (in, s16): input bins.
         source_valid (out), source_ready (in), source_mag (out, u16),
-            source_phase (out, s{params.phase_bits}): results, ``vectoring_latency(params)``
+            source_phase (out, s{params.phase_bits}): results, ``pipeline_latency(params)``
             clocks later. The whole pipeline holds while ``source_ready`` is low,
             so ``sink_ready`` is ``source_ready``.
     """
-    phase_range = (-(1 << (params.phase_bits - 1)), (1 << (params.phase_bits - 1)) - 1)
-    for port_name, signal, (lo, hi) in (("sink_re", sink_re, (S16_MIN, S16_MAX)),
-                                        ("sink_im", sink_im, (S16_MIN, S16_MAX)),
-                                        ("source_mag", source_mag, (0, U16_MAX)),
-                                        ("source_phase", source_phase, phase_range)):
-        require_range("cordic_vectoring", port_name, signal, lo, hi)
+    require_payload_ranges("cordic_vectoring", PAYLOAD, params, sink_re=sink_re, sink_im=sink_im,
+                           source_mag=source_mag, source_phase=source_phase)
     g = params.guard_bits
     xy_lim = 1 << (params.xy_bits - 1)
     z_lim = 1 << (params.z_bits - 1)
@@ -59,12 +46,8 @@ def cordic_vectoring(clk, reset, sink_valid, sink_ready, sink_re, sink_im,
     phase_bits = params.phase_bits
     phase_mask = (1 << phase_bits) - 1
 
-    def xyz():
-        return (Signal(intbv(0, min=-xy_lim, max=xy_lim)), Signal(intbv(0, min=-xy_lim, max=xy_lim)),
-                Signal(intbv(0, min=-z_lim, max=z_lim)))
-
     valid0 = Signal(bool(0))
-    x0, y0, z0 = xyz()
+    x0, y0, z0 = xyz_signals(params)
 
     @always_comb
     def pass_ready():
@@ -84,14 +67,11 @@ def cordic_vectoring(clk, reset, sink_valid, sink_ready, sink_re, sink_im,
                 y0.next = sink_im << g
                 z0.next = 0
 
+    registers = stage_registers(valid0, x0, y0, z0, params)
     stages = []
-    valid, x, y, z = valid0, x0, y0, z0
     for i, atan in enumerate(params.atan_table):
-        valid_next = Signal(bool(0))
-        x_next, y_next, z_next = xyz()
-        stages.append(cordic_stage(clk, reset, source_ready, valid, x, y, z,
-                                   valid_next, x_next, y_next, z_next, i, atan, VECTORING))
-        valid, x, y, z = valid_next, x_next, y_next, z_next
+        stages.append(cordic_stage(clk, reset, source_ready, *registers[i], *registers[i + 1], i, atan, VECTORING))
+    valid, x, y, z = registers[-1]
 
     valid_m = Signal(bool(0))
     product = Signal(intbv(0, min=-product_lim, max=product_lim))

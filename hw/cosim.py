@@ -4,7 +4,8 @@
     # use ``dut`` where the MyHDL instance would go in a testbench @block
 
 The returned ``myhdl.Cosimulation`` (a ``WatchedCosimulation``) exchanges the block's port signals with
-``vvp`` through MyHDL's VPI module (hw/vpi.py). ``vvp`` runs under
+``vvp`` (an interface-object port ``bus`` as its signals ``bus_<attribute>``, the names
+MyHDL gives them in the Verilog) through MyHDL's VPI module (hw/vpi.py). ``vvp`` runs under
 ``timeout``, so a hung simulator is killed and the MyHDL side raises
 ``CosimulationError`` instead of waiting forever.
 """
@@ -42,9 +43,16 @@ class WatchedCosimulation(Cosimulation):
 
 
 def port_signals(instance):
-    """``{port name: Signal}`` of an elaborated ``@block`` (the arguments that are signals)."""
+    """``{Verilog port name: Signal}`` of an elaborated ``@block``: the arguments that are
+    signals, and the signal attributes of interface objects as ``<argument>_<attribute>``."""
     bound = inspect.signature(instance.func).bind(*instance.args, **instance.kwargs)
-    return {name: value for name, value in bound.arguments.items() if isinstance(value, _Signal)}
+    ports = {}
+    for name, value in bound.arguments.items():
+        if isinstance(value, _Signal):
+            ports[name] = value
+        elif hasattr(value, "__dict__"):
+            ports.update({f"{name}_{attr}": sig for attr, sig in vars(value).items() if isinstance(sig, _Signal)})
+    return ports
 
 
 def compile_icarus(converted, timeout_s=COMPILE_TIMEOUT_S):

@@ -27,6 +27,17 @@ struct Model {
         ++cycles;
     }
 
+    // Clock until flag() holds, counting into *waited; false once that passes max_cycles.
+    template <typename Flag>
+    bool wait_for(Flag flag, int* waited, int max_cycles) {
+        while (!flag()) {
+            if (++*waited > max_cycles) return false;
+            tick();
+            top->eval();
+        }
+        return true;
+    }
+
     bool chance(double p) {  // deterministic, seeded: reproducible backpressure
         lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
         return p > 0 && static_cast<double>(lcg >> 11) * (1.0 / 9007199254740992.0) < p;
@@ -65,20 +76,12 @@ int lutdnn_axil_write(void* handle, uint32_t addr, uint32_t data, int max_cycles
     t->s_axi_bready = 1;
     int waited = 0;
     t->eval();
-    while (!t->s_axi_awready) {
-        if (++waited > max_cycles) return -1;
-        m->tick();
-        t->eval();
-    }
+    if (!m->wait_for([t] { return t->s_axi_awready; }, &waited, max_cycles)) return -1;
     m->tick();
     t->s_axi_awvalid = 0;
     t->s_axi_wvalid = 0;
     t->eval();
-    while (!t->s_axi_bvalid) {
-        if (++waited > max_cycles) return -1;
-        m->tick();
-        t->eval();
-    }
+    if (!m->wait_for([t] { return t->s_axi_bvalid; }, &waited, max_cycles)) return -1;
     m->tick();
     t->s_axi_bready = 0;
     t->eval();
@@ -94,19 +97,11 @@ int lutdnn_axil_read(void* handle, uint32_t addr, uint32_t* data, int max_cycles
     t->s_axi_rready = 1;
     int waited = 0;
     t->eval();
-    while (!t->s_axi_arready) {
-        if (++waited > max_cycles) return -1;
-        m->tick();
-        t->eval();
-    }
+    if (!m->wait_for([t] { return t->s_axi_arready; }, &waited, max_cycles)) return -1;
     m->tick();
     t->s_axi_arvalid = 0;
     t->eval();
-    while (!t->s_axi_rvalid) {
-        if (++waited > max_cycles) return -1;
-        m->tick();
-        t->eval();
-    }
+    if (!m->wait_for([t] { return t->s_axi_rvalid; }, &waited, max_cycles)) return -1;
     *data = t->s_axi_rdata;
     m->tick();
     t->s_axi_rready = 0;

@@ -8,21 +8,19 @@ atomic rename.
 """
 
 import ctypes
-import fcntl
 import functools
 import hashlib
 import os
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 from . import axi_lite, driver
 from .accelerator_top import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
+from .build_cache import build_once, default_cache_dir
 from .frame_controller import SPECTRUM_BEATS
 from .tools import ToolError, require_tool, run_tool
 from .top_verilog import TOP, generate_verilog
-from .vpi import default_cache_dir
 
 HARNESS = Path(__file__).with_name("verilator_harness.cpp")
 VERILATOR_FLAGS = ["--cc", "-O3", "--x-assign", "fast", "--x-initial", "fast", "--noassert", "-Wno-fatal"]
@@ -72,24 +70,8 @@ def build_library(lanes=DEFAULT_LANES, max_code_bits=DEFAULT_MAX_CODE_BITS, cach
         digest.update(HARNESS.read_bytes())
         digest.update(run_tool(["verilator", "--version"], 30).encode())
         digest.update(" ".join(VERILATOR_FLAGS + CXX_FLAGS).encode())
-        folder = cache / f"verilator-{TOP}-{digest.hexdigest()[:16]}"
-        target = folder / f"lib{TOP}.so"
-        if target.is_file():
-            return target
-        folder.mkdir(exist_ok=True)
-        with open(folder / ".lock", "w") as lock:
-            deadline = time.monotonic() + LOCK_TIMEOUT_S
-            while True:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise ToolError(f"waited {LOCK_TIMEOUT_S} s for another build in {folder}")
-                    time.sleep(0.2)
-            if not target.is_file():
-                _build(verilog, target)
-    return target
+        target = cache / f"verilator-{TOP}-{digest.hexdigest()[:16]}" / f"lib{TOP}.so"
+        return build_once(target, functools.partial(_build, verilog), LOCK_TIMEOUT_S)
 
 
 def _bind(lib):

@@ -6,17 +6,16 @@ against the installed Icarus, so the cache key covers both the sources and
 ``iverilog -V``.
 """
 
-import fcntl
 import hashlib
 import os
 import site
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import myhdl
 
+from .build_cache import build_once, default_cache_dir
 from .tools import ToolError, run_tool
 
 VPI_SOURCES = ("myhdl.c", "myhdl_table.c")
@@ -44,30 +43,11 @@ def find_vpi_sources():
                     + ", ".join(str(t) for t in tried) + ". Reinstall myhdl with pip.")
 
 
-def default_cache_dir():
-    """``$LUTDNN_CACHE_DIR`` or ``$XDG_CACHE_HOME/lutdnn`` (``~/.cache/lutdnn``): never the repository."""
-    if os.environ.get("LUTDNN_CACHE_DIR"):
-        return Path(os.environ["LUTDNN_CACHE_DIR"])
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "lutdnn"
-
-
 def _build_key(sources):
     digest = hashlib.sha256(run_tool(["iverilog", "-V"], timeout_s=30).splitlines()[0].encode())
     for name in VPI_SOURCES:
         digest.update((sources / name).read_bytes())
     return digest.hexdigest()[:16]
-
-
-def _wait_for_lock(lock_file, timeout_s):
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise ToolError(f"waited {timeout_s} s for another build of myhdl.vpi ({lock_file.name})")
-            time.sleep(0.1)
 
 
 def myhdl_vpi(cache_dir=None):
@@ -77,14 +57,11 @@ def myhdl_vpi(cache_dir=None):
     appears by atomic rename, so a half-built file is never loaded.
     """
     sources = find_vpi_sources()
-    target = Path(cache_dir or default_cache_dir()) / f"myhdl-vpi-{_build_key(sources)}"
-    if (target / "myhdl.vpi").is_file():
-        return target
-    target.mkdir(parents=True, exist_ok=True)
-    with open(target / ".lock", "w") as lock:
-        _wait_for_lock(lock, BUILD_TIMEOUT_S)
-        if not (target / "myhdl.vpi").is_file():
-            with tempfile.TemporaryDirectory(dir=target) as tmp:
-                run_tool(["iverilog-vpi", *(sources / f for f in VPI_SOURCES)], BUILD_TIMEOUT_S, cwd=tmp)
-                os.replace(Path(tmp, "myhdl.vpi"), target / "myhdl.vpi")
-    return target
+    target = Path(cache_dir or default_cache_dir()) / f"myhdl-vpi-{_build_key(sources)}" / "myhdl.vpi"
+
+    def build(target):
+        with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+            run_tool(["iverilog-vpi", *(sources / f for f in VPI_SOURCES)], BUILD_TIMEOUT_S, cwd=tmp)
+            os.replace(Path(tmp, "myhdl.vpi"), target)
+
+    return build_once(target, build, BUILD_TIMEOUT_S).parent

@@ -1,5 +1,5 @@
-"""Testbench for the accelerator top level, shared by the MyHDL-simulation and
-Icarus-cosimulation tests: loads a weight image over AXI4-Lite, streams frames
+"""Testbench for the accelerator top level, shared by the MyHDL-simulation,
+Icarus-cosimulation and Verilator tests: loads a weight image over AXI4-Lite, streams frames
 through the AXI4-Stream ports (optionally with gaps and backpressure) and
 collects the output packets.
 """
@@ -7,18 +7,15 @@ collects the output packets.
 import random
 
 import numpy as np
-from myhdl import ResetSignal, Signal, StopSimulation, always, block, delay, instance
-from myhdl._Signal import _Signal
+from myhdl import ResetSignal, Signal, StopSimulation, block, instance
 
+from hw_testing import clock
 from lutdnn.hw import axi_lite, driver
 from lutdnn.hw.axi_lite import AxiLite
 from lutdnn.hw.axi_stream import AxiStream
 from lutdnn.hw.frame_controller import SPECTRUM_BEATS
 from lutdnn.model.weight_image import WeightImage
 from lutdnn.model.reference.dnn import IntLayer
-
-HALF_PERIOD = 5
-
 
 def random_image(seed, code_bits=(4, 4), lanes=16, output_mode=0, fracs=(9, 10, 12), mask_floor=100):
     """A full-size image with random codes, biases and sign-symmetric LUTs (so
@@ -40,7 +37,7 @@ def random_image(seed, code_bits=(4, 4), lanes=16, output_mode=0, fracs=(9, 10, 
 
 
 class TopPorts:
-    """The top level's signals, and the name each has in the converted Verilog."""
+    """The top level's port signals."""
 
     def __init__(self):
         self.clk = Signal(bool(0))
@@ -51,36 +48,6 @@ class TopPorts:
 
     def args(self):
         return self.clk, self.reset, self.s_axis, self.m_axis, self.s_axi
-
-    def verilog_names(self):
-        return verilog_port_names(clk=self.clk, reset=self.reset, s_axis=self.s_axis, m_axis=self.m_axis,
-                                  s_axi=self.s_axi)
-
-
-def verilog_port_names(**ports):
-    """``{Verilog port name: Signal}``: MyHDL names an interface's signals ``<port>_<attribute>``."""
-    names = {}
-    for port, value in ports.items():
-        if isinstance(value, _Signal):
-            names[port] = value
-        else:
-            names.update({f"{port}_{attr}": sig for attr, sig in vars(value).items()})
-    return names
-
-
-def interface_cosimulation(instance, build_dir, **ports):
-    """Icarus cosimulation of a block whose ports include interface objects."""
-    from myhdl import Cosimulation
-    from lutdnn.hw.convert import convert
-    from lutdnn.hw.cosim import compile_icarus
-    from lutdnn.hw.tools import require_tool
-    from lutdnn.hw.vpi import myhdl_vpi
-    from lutdnn.hw.top_verilog import order_sensitivity
-    order_sensitivity(instance)
-    vvp = compile_icarus(convert(instance, build_dir, testbench=True))
-    command = [require_tool("timeout"), "-s", "KILL", "600", require_tool("vvp"), "-M", str(myhdl_vpi()),
-               "-m", "myhdl", str(vvp)]
-    return Cosimulation(command, **verilog_port_names(**ports))
 
 
 @block
@@ -107,10 +74,6 @@ def top_bench(dut_block, ports, image, re, im, out, status, seed=0, gap=0.0, sta
     loaded = Signal(bool(0))
     received = Signal(bool(0))
 
-    @always(delay(HALF_PERIOD))
-    def clock():
-        clk.next = not clk
-
     @instance
     def host():
         ports.reset.next = 1
@@ -136,7 +99,7 @@ def top_bench(dut_block, ports, image, re, im, out, status, seed=0, gap=0.0, sta
         yield from m_axis.receive(clk, expected_frames * SPECTRUM_BEATS, out, rng_out, stall)
         received.next = 1
 
-    return dut, clock, host, sink
+    return dut, clock(clk), host, sink
 
 
 def output_words(out):
@@ -145,45 +108,6 @@ def output_words(out):
     lasts = np.array([last for _, last in out]).reshape(-1, SPECTRUM_BEATS)
     words = [driver.unpack_spectrum(frame) for frame in beats]
     return np.array([w[0] for w in words]), np.array([w[1] for w in words]), lasts
-
-
-def needs_tools(*names):
-    """pytest mark: skip when an HDL tool is not installed."""
-    import pytest
-    from lutdnn.hw.tools import missing_tools
-    missing = missing_tools(*names)
-    return pytest.mark.skipif(bool(missing), reason=f"not installed: {', '.join(missing)}")
-
-
-def simulated(dut, build_dir):
-    """``dut`` itself (MyHDL simulation) or, with a ``build_dir``, its Icarus cosimulation."""
-    if build_dir is None:
-        return dut
-    from lutdnn.hw.cosim import cosimulation
-    return cosimulation(dut, build_dir, timeout_s=300)
-
-
-@block
-def clocked(clk, reset, block_fn, args, build_dir, body):
-    """``block_fn(*args)`` (simulated, or cosimulated in ``build_dir``), a clock, a
-    2-cycle reset, then the testbench generator ``body``; stops when it returns."""
-    dut = simulated(block_fn(*args), build_dir)
-
-    @always(delay(HALF_PERIOD))
-    def clock():
-        clk.next = not clk
-
-    @instance
-    def run():
-        reset.next = 1
-        yield clk.posedge
-        yield clk.posedge
-        reset.next = 0
-        yield clk.posedge
-        yield from body()
-        raise StopSimulation
-
-    return dut, clock, run
 
 
 def speech_words(data_dir, frames=None, start=0):

@@ -2,22 +2,17 @@
 
 import numpy as np
 import pytest
-from myhdl import StopSimulation, always, block, delay, instance
+from hw_testing import clock, needs_tools, simulated
+from myhdl import StopSimulation, block, instance
 
 from lutdnn.hw.convert import convert
-from lutdnn.hw.cordic_rotation import cordic_rotation, rotation_latency, rotation_ports
-from lutdnn.hw.cordic_vectoring import cordic_vectoring, vectoring_latency, vectoring_ports
-from lutdnn.hw.cosim import cosimulation
+from lutdnn.hw.cordic_pipeline import pipeline_latency
+from lutdnn.hw.cordic_rotation import cordic_rotation, rotation_ports
+from lutdnn.hw.cordic_vectoring import cordic_vectoring, vectoring_ports
 from lutdnn.hw.lint import lint
-from lutdnn.hw.tools import missing_tools
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS, CordicParams, rotation, vectoring
 
 EDGE_WORDS = [0, 1, -1, 2, 100, -100, 16384, -16384, 32767, -32767, -32768]
-
-
-def needs_tools(*names):
-    missing = missing_tools(*names)
-    return pytest.mark.skipif(bool(missing), reason=f"not installed: {', '.join(missing)}")
 
 
 def edge_bins():
@@ -60,15 +55,9 @@ def stream_bench(block_fn, ports, params, build_dir, beats, accepted, outputs, s
     def payload(prefix):
         return [sig for name, sig in ports.items() if name.startswith(prefix) and not name.endswith(handshake)]
     sink, source = payload("sink_"), payload("source_")
-    dut = block_fn(**ports, params=params)
-    if build_dir is not None:
-        dut = cosimulation(dut, build_dir, timeout_s=120)
+    dut = simulated(block_fn(**ports, params=params), build_dir, timeout_s=120)
     stalls = np.random.default_rng(stall_seed).random(4 * len(beats) + 100) < 0.3 \
         if stall_seed is not None else None
-
-    @always(delay(5))
-    def clock():
-        clk.next = not clk
 
     @instance
     def drive():
@@ -101,7 +90,7 @@ def stream_bench(block_fn, ports, params, build_dir, beats, accepted, outputs, s
                 raise AssertionError("CORDIC produced too few results")
         raise StopSimulation
 
-    return dut, clock, drive, collect
+    return dut, clock(clk), drive, collect
 
 
 def run_stream(block_fn, ports, params, first, second, stall_seed, build_dir):
@@ -126,21 +115,23 @@ def assert_words_equal(got, want_a, want_b):
                           f"got {got[bad[0], 1:]}, want {(want_a[bad[0]], want_b[bad[0]])}"
 
 
-def test_vectoring_sim_matches_reference():
+def vectoring_case():
     re, im = (np.concatenate(p) for p in zip(edge_bins(), random_bins(11, 1000)))
-    accepted, got = run_vectoring(re, im)
-    assert_words_equal(got, *vectoring(re, im))
+    return run_vectoring(re, im), vectoring(re, im)
+
+
+def rotation_case():
+    mag, phase = polar_words(12, 1000)
+    return run_rotation(mag, phase), rotation(mag, phase)
+
+
+@pytest.mark.parametrize("case", [vectoring_case, rotation_case])
+def test_sim_matches_reference(case):
+    (accepted, got), want = case()
+    assert_words_equal(got, *want)
     # One beat per clock in, one result per clock out, a fixed latency apart.
     assert np.all(np.diff(accepted) == 1)
-    assert np.all(got[:, 0] - accepted == vectoring_latency())
-
-
-def test_rotation_sim_matches_reference():
-    mag, phase = polar_words(12, 1000)
-    accepted, got = run_rotation(mag, phase)
-    assert_words_equal(got, *rotation(mag, phase))
-    assert np.all(np.diff(accepted) == 1)
-    assert np.all(got[:, 0] - accepted == rotation_latency())
+    assert np.all(got[:, 0] - accepted == pipeline_latency())
 
 
 def test_round_trip_through_both_pipelines_with_stalls():

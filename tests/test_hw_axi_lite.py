@@ -1,11 +1,12 @@
 """AXI4-Lite register file: configuration, LUT/bias write ports, status, bad input: MyHDL and Icarus."""
 
 import pytest
-from myhdl import ResetSignal, Signal, StopSimulation, always, block, delay, instance
+from myhdl import ResetSignal, Signal, StopSimulation, always, block, instance
 
-from hw_bench import HALF_PERIOD, interface_cosimulation, needs_tools
+from hw_testing import clock, needs_tools
 from lutdnn.hw import axi_lite as reg
 from lutdnn.hw.axi_lite import AxiLite, Registers, axi_lite_registers
+from lutdnn.hw.cosim import cosimulation
 
 HW_PARAMS = 0x40010
 
@@ -16,11 +17,7 @@ def bench(build_dir, script, reads, lut_writes, bias_writes):
     bus, regs = AxiLite(), Registers(4)
     dut = axi_lite_registers(clk, reset, bus, regs, HW_PARAMS)
     if build_dir is not None:
-        dut = interface_cosimulation(dut, build_dir, clk=clk, reset=reset, bus=bus, regs=regs)
-
-    @always(delay(HALF_PERIOD))
-    def clock():
-        clk.next = not clk
+        dut = cosimulation(dut, build_dir, timeout_s=600)
 
     @always(clk.posedge)
     def monitor():
@@ -46,7 +43,7 @@ def bench(build_dir, script, reads, lut_writes, bias_writes):
         yield clk.posedge
         raise StopSimulation
 
-    return dut, clock, monitor, run
+    return dut, clock(clk), monitor, run
 
 
 SCRIPT = [("r", reg.REG_ID, 0), ("r", reg.REG_HW_PARAMS, 0),

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from hw_bench import needs_tools
+from hw_testing import needs_tools
 from lutdnn.host.cli import main
 
 

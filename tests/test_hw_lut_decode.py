@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from myhdl import ResetSignal, Signal, intbv
 
-from hw_bench import clocked, needs_tools
+from hw_testing import clocked, needs_tools
 from lutdnn.hw.lut_decode import WEIGHT_BITS, check_geometry, lut_decode
 from lutdnn.model.reference.formats import decode_lut
 from lutdnn.model.reference.packing import pack_layer

@@ -3,7 +3,7 @@
 import numpy as np
 from myhdl import ResetSignal, Signal, intbv
 
-from hw_bench import clocked, needs_tools
+from hw_testing import clocked, needs_tools
 from lutdnn.hw.lut_decode import WEIGHT_BITS
 from lutdnn.hw.mac_lanes import mac_lanes
 from lutdnn.model.reference.dnn import IntLayer

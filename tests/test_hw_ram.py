@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from myhdl import ResetSignal, Signal, intbv
 
-from hw_bench import clocked, needs_tools
+from hw_testing import clocked, needs_tools
 from lutdnn.hw.ram import ram
 
 

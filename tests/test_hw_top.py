@@ -2,27 +2,23 @@
 cosimulation of the generated Verilog, bit-exact against the reference; lint;
 deterministic conversion."""
 
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
-from hw_bench import (TopPorts, data_dir_or_none, interface_cosimulation, needs_tools, output_words,
-                      random_image, speech_words, top_bench)
+from hw_bench import TopPorts, data_dir_or_none, output_words, random_image, speech_words, top_bench
+from hw_testing import converted_under_hash_seeds, needs_tools
 from lutdnn.hw import axi_lite as reg
 from lutdnn.hw import driver
 from lutdnn.hw.accelerator_top import accelerator_top
+from lutdnn.hw.cosim import cosimulation
 from lutdnn.hw.frame_controller import SPECTRUM_BEATS
 from lutdnn.model.reference.accelerator import Accelerator
+
 
 def icarus_top(build_dir):
     """A DUT factory for top_bench: the top level converted and cosimulated under Icarus."""
     def make(clk, reset, s_axis, m_axis, s_axi):
-        instance = accelerator_top(clk, reset, s_axis, m_axis, s_axi)
-        return interface_cosimulation(instance, build_dir, clk=clk, reset=reset, s_axis=s_axis, m_axis=m_axis,
-                                      s_axi=s_axi)
+        return cosimulation(accelerator_top(clk, reset, s_axis, m_axis, s_axi), build_dir, timeout_s=600)
     return make
 
 
@@ -39,21 +35,22 @@ def check_frames(out, image, re, im):
     assert lasts[:, -1].all() and not lasts[:, :-1].any()
 
 
-def test_myhdl_frame_with_backpressure_bit_exact():
-    image = random_image(13)
-    re, im = speech_words(data_dir_or_none(), frames=1, start=12)
-    out, (status, cycles, frames) = run_top(accelerator_top, image, re, im, seed=1, gap=0.2, stall=0.3)
+def assert_frames_bit_exact(dut, image_seed, frames, start, **kw):
+    """``frames`` speech frames from ``start`` through ``dut``: the reference's output, no error."""
+    image = random_image(image_seed)
+    re, im = speech_words(data_dir_or_none(), frames=frames, start=start)
+    out, (status, _, frames_done) = run_top(dut, image, re, im, **kw)
     check_frames(out, image, re, im)
-    assert status == reg.STATUS_IDLE and frames == 1
+    assert status == reg.STATUS_IDLE and frames_done == frames
+
+
+def test_myhdl_frame_with_backpressure_bit_exact():
+    assert_frames_bit_exact(accelerator_top, 13, frames=1, start=12, seed=1, gap=0.2, stall=0.3)
 
 
 @needs_tools("iverilog")
 def test_icarus_consecutive_frames_bit_exact(tmp_path):
-    image = random_image(14)
-    re, im = speech_words(data_dir_or_none(), frames=3, start=10)
-    out, (status, cycles, frames) = run_top(icarus_top(tmp_path), image, re, im, seed=2, gap=0.1, stall=0.2)
-    check_frames(out, image, re, im)
-    assert status == reg.STATUS_IDLE and frames == 3
+    assert_frames_bit_exact(icarus_top(tmp_path), 14, frames=3, start=10, seed=2, gap=0.1, stall=0.2)
 
 
 @needs_tools("iverilog")
@@ -81,12 +78,6 @@ def test_top_lints_clean(tmp_path, lanes, max_code_bits):
 
 
 def test_verilog_is_deterministic(tmp_path):
-    script = ("import sys; from lutdnn.hw.top_verilog import generate_verilog; generate_verilog(sys.argv[1])")
-    outputs = []
-    for seed in ("1", "2"):
-        folder = tmp_path / seed
-        env = dict(os.environ, PYTHONHASHSEED=seed)
-        subprocess.run([sys.executable, "-W", "ignore", "-c", script, str(folder)], check=True, env=env,
-                       timeout=300)
-        outputs.append((folder / "accelerator_top.v").read_bytes())
-    assert outputs[0] == outputs[1]
+    script = "import sys; from lutdnn.hw.top_verilog import generate_verilog; generate_verilog(sys.argv[1])"
+    outputs = converted_under_hash_seeds(script, tmp_path, ["accelerator_top.v"], seeds=("1", "2"))
+    assert len(set(map(tuple, outputs.values()))) == 1

@@ -4,7 +4,8 @@ frames bit-exact against the reference, backpressure, malformed streams, cycle c
 import numpy as np
 import pytest
 
-from hw_bench import data_dir_or_none, needs_tools, random_image, speech_words
+from hw_bench import data_dir_or_none, random_image, speech_words
+from hw_testing import needs_tools
 from lutdnn.hw import axi_lite as reg
 from lutdnn.hw import driver
 from lutdnn.hw.frame_controller import SPECTRUM_BEATS
