@@ -10,19 +10,17 @@ import importlib
 import sys
 
 from lutdnn import __version__
+from lutdnn.host.errors import CommandError
 
 COMMAND_MODULES = [
     "lutdnn.model.mixtures",
     "lutdnn.model.train",
+    "lutdnn.model.quantize_cli",
     "lutdnn.host.evaluate",
     "lutdnn.host.enhance",
     "lutdnn.host.demo",
     "lutdnn.hw.cli",
 ]
-
-
-class CommandError(Exception):
-    """A user-facing failure: printed as ``lutdnn: error: ...`` with exit status 2."""
 
 
 def build_parser():

@@ -14,7 +14,7 @@ import numpy as np
 
 from .backends import BACKENDS
 from .audio import write_wav
-from .cli import CommandError
+from .errors import CommandError
 from .enhance import backend_from_args, enhance_signal
 from .evaluate import intelligibility
 from .framing import SAMPLE_RATE

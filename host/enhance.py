@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .audio import AudioError, read_recording, to_file_rate, write_wav
 from .backends import BACKENDS, open_backend
-from .cli import CommandError
+from .errors import CommandError
 from .framing import analyze, synthesize
 from .level import level_gain
 

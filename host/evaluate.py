@@ -12,7 +12,7 @@ import numpy as np
 from pystoi import stoi
 
 from .backends import open_backend
-from .cli import CommandError
+from .errors import CommandError
 from .enhance import enhance_signal
 from .framing import SAMPLE_RATE
 
@@ -85,6 +85,55 @@ def write_json(path, payload):
     tmp.replace(path)
 
 
+def scheme_rows(pairs, args, log):
+    """Rows for ``--schemes``: float via the float backend, every spec via ``sim`` on its image."""
+    from lutdnn.model.network import load_model
+    from lutdnn.model.quantize.calibrate import validation_inputs
+    from lutdnn.model.quantize.table import scheme_table_rows
+    net = load_model(args.model)
+    specs = [s for s in args.schemes.split(",") if s and s != "float"]
+    calibration = validation_inputs(args.data, net.config.level_dbfs)   # never the split being scored
+    rows, table = [], scheme_table_rows(net, specs, calibration, log)
+    for entry in table:
+        backend = open_backend("float", model=args.model) if entry.image is None else \
+            open_backend("sim", image=entry.image)
+        row = backend_row(pairs, entry.label, backend)
+        row.extra = {"layers": entry.layers, "weight_bytes": entry.weight_bytes,
+                     "stream_bytes": entry.stream_bytes, "backend": backend.name}
+        rows.append(row)
+    return rows, table
+
+
+def format_scheme_table(summaries):
+    """The paper's Table 3 layout: scheme per layer, STOI and loss vs float, weight bytes and reduction."""
+    ref = summaries["float"]
+    head = f"{'scheme':<22}{'STOI':>8}{'loss %':>8}{'ESTOI':>8}{'weight bytes':>14}{'vs float32':>11}  layers"
+    lines = [head, "-" * len(head)]
+    for label, s in summaries.items():
+        loss = 100.0 * (ref["stoi"] - s["stoi"]) / ref["stoi"]
+        size = s.get("weight_bytes")
+        ratio = f"{ref['weight_bytes'] / size:>10.1f}x" if size else f"{'':>11}"
+        lines.append(f"{label:<22}{s['stoi']:>8.4f}{loss:>8.2f}{s['estoi']:>8.4f}"
+                     f"{(size or 0):>14}{ratio}  {s.get('layers', '')}")
+    return "\n".join(lines)
+
+
+def save_figures(folder, summaries, net_path, table):
+    from lutdnn.model.network import load_model
+    from lutdnn.model.quantize.plots import quality_vs_bytes_figure, weight_cdf_figure
+    points = [(label, s["weight_bytes"], s["stoi"]) for label, s in summaries.items()
+              if s.get("weight_bytes") and label not in ("noisy", "float")]
+    paths = [quality_vs_bytes_figure(points, Path(folder) / "stoi_vs_bytes.png",
+                                     reference=("float", summaries["float"]["stoi"]))]
+    rsvb = next((e for e in table if e.image is not None and "rsvb" in e.label and "/" not in e.label), None)
+    if rsvb is not None:
+        weights = [w for w, _ in load_model(net_path).layer_parameters()]
+        for n, (w, codebook) in enumerate(zip(weights, rsvb.codebooks), 1):
+            paths.append(weight_cdf_figure(w, codebook, Path(folder) / f"weight_cdf_layer{n}.png",
+                                           title=f"layer {n} {rsvb.label}"))
+    return paths
+
+
 def run(args):
     try:
         pairs = load_pairs(args.data, args.split)
@@ -92,8 +141,14 @@ def run(args):
         raise CommandError(f"cannot read the {args.split} split of {args.data}: {err}") from err
     if args.limit:
         pairs = pairs[:args.limit]
+    table = []
     try:
-        rows = [score(pairs, "noisy"), backend_row(pairs, "float", open_backend("float", model=args.model))]
+        rows = [score(pairs, "noisy")]
+        if args.schemes:
+            more, table = scheme_rows(pairs, args, lambda line: print(line, flush=True))
+            rows += more
+        else:
+            rows.append(backend_row(pairs, "float", open_backend("float", model=args.model)))
     except (FileNotFoundError, ValueError) as err:
         raise CommandError(str(err)) from err
     snrs = [p.snr for p in pairs]
@@ -101,6 +156,11 @@ def run(args):
     print(format_table(summaries, args.split))
     gain = summaries["float"]["stoi"] - summaries["noisy"]["stoi"]
     print(f"float model vs noisy: {gain:+.4f} STOI over {len(pairs)} mixtures")
+    if args.schemes:
+        print(format_scheme_table(summaries))
+    if args.plots:
+        for path in save_figures(args.plots, summaries, args.model, table):
+            print(f"wrote {path}")
     if args.json:
         write_json(args.json, {"split": args.split, "mixtures": len(pairs), "systems": summaries})
     return 0
@@ -112,5 +172,8 @@ def register(sub):
     p.add_argument("--split", default="test", help="split to score (test, validation, ood)")
     p.add_argument("--model", help="float model (.pt); default: the shipped model")
     p.add_argument("--limit", type=int, help="score only the first N mixtures")
+    p.add_argument("--schemes", help="comma-separated quantization schemes scored with the sim backend, "
+                   "e.g. float,8u,4u,4rsvb,4rsvb/8u (the paper's Table 3)")
+    p.add_argument("--plots", help="folder for the STOI-vs-bytes and weight-CDF figures (with --schemes)")
     p.add_argument("--json", help="also write the figures as JSON here")
     p.set_defaults(func=run)

@@ -9,7 +9,7 @@ import tempfile
 
 import numpy as np
 
-from lutdnn.host.cli import CommandError
+from lutdnn.host.errors import CommandError
 
 from .accelerator_top import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
 

@@ -46,7 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lutdnn.host.cli import CommandError
+from lutdnn.host.errors import CommandError
 from lutdnn.model import noise_synthesis, synthetic_speech
 from lutdnn.model.data_split import (SAMPLE_RATE, SPLITS, DataError, load_noise, read_wav,
                                      split_speech, write_wav)

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from lutdnn.host.cli import CommandError
+from lutdnn.host.errors import CommandError
 from lutdnn.host.framing import BINS, CONTEXT, analyze, frame_count
 from lutdnn.host.level import level_gain
 from lutdnn.model.network import EnhancementNet, NetConfig, save_model

@@ -1,0 +1,35 @@
+"""``sim``: the bit-exact integer reference (model.reference.accelerator) on a weight image.
+
+Spectra are turned into s16 words exactly as the host sends them to the
+hardware (formats.spectrum_to_words) and the output words back into spectra, so
+``sim``, ``cosim`` and ``board`` must return identical spectra.
+"""
+
+from lutdnn.host.framing import BINS
+from lutdnn.model import weight_image
+from lutdnn.model.reference.accelerator import Accelerator
+from lutdnn.model.reference.formats import spectrum_to_words, words_to_spectrum
+
+
+class SimBackend:
+    name = "sim"
+
+    def __init__(self, image):
+        self.image = image
+        self.level_dbfs = image.level_dbfs   # the input level the quantized model was made for
+
+    def process(self, spectra):
+        """One recording's complex spectra ``(frames, 129)`` -> enhanced spectra (context starts empty)."""
+        if spectra.ndim != 2 or spectra.shape[1] != BINS:
+            raise ValueError(f"the sim backend takes (frames, {BINS}) spectra, got shape {spectra.shape}")
+        re, im = spectrum_to_words(spectra)
+        return words_to_spectrum(*Accelerator(self.image).process(re, im))
+
+
+def open(image=None, **_):
+    """``image``: a weight image path (or a loaded :class:`WeightImage`)."""
+    if image is None:
+        raise ValueError("the sim backend needs a weight image (--image, written by 'lutdnn quantize')")
+    if isinstance(image, weight_image.WeightImage):
+        return SimBackend(image)
+    return SimBackend(weight_image.load(image))

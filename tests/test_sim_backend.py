@@ -1,0 +1,79 @@
+"""The ``sim`` backend: integer accelerator pipeline on a weight image."""
+
+import numpy as np
+import pytest
+import torch
+
+from lutdnn.host.backends import open_backend
+from lutdnn.host.framing import BINS, analyze, stack_context
+from lutdnn.model.network import EnhancementNet, NetConfig
+from lutdnn.model.quantize import calibrate, pipeline
+from lutdnn.model.reference.accelerator import Accelerator
+from lutdnn.model.reference.formats import spectrum_to_words
+
+
+def noisy_signal(seed, seconds=1.0):
+    """A tonal signal with bursts in noise: spectra with structure and silence."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(8000 * seconds)) / 8000
+    tone = 0.3 * np.sin(2 * np.pi * 440 * t) * (np.sin(2 * np.pi * 3 * t) > 0)
+    return tone + 0.05 * rng.normal(size=t.size)
+
+
+@pytest.fixture(scope="module")
+def quantized():
+    torch.manual_seed(5)
+    net = EnhancementNet(NetConfig(input_shift=1, mask_floor=0.05, level_dbfs=-20.0))
+    with torch.no_grad():   # a mask near one: outputs in the range a trained model gives
+        net.fc2.bias.fill_(0.5)
+    calibration = calibrate.stacked_magnitudes([noisy_signal(s) for s in range(3)], net.config.level_dbfs)
+    return net, pipeline.quantize_model(net, "8u", calibration).image
+
+
+def test_whole_recording_equals_frame_by_frame(quantized):
+    _, image = quantized
+    re, im = spectrum_to_words(analyze(noisy_signal(7, 0.3)))
+    whole = Accelerator(image).process(re, im)
+    acc = Accelerator(image)
+    pieces = [acc.process(re[i:i + 5], im[i:i + 5]) for i in range(0, len(re), 5)]
+    for part, full in zip(zip(*pieces), whole):
+        assert np.array_equal(np.concatenate(part), full)
+
+
+def test_each_call_is_one_recording_with_an_empty_context(quantized):
+    _, image = quantized
+    spectra = analyze(noisy_signal(8, 0.3))
+    sim = open_backend("sim", image=image)
+    assert np.array_equal(sim.process(spectra), sim.process(spectra))
+
+
+def test_sim_follows_the_float_model_of_the_quantized_weights(quantized):
+    net, image = quantized
+    spectra = analyze(noisy_signal(9))
+    out = open_backend("sim", image=image).process(spectra)
+    assert out.shape == spectra.shape and np.iscomplexobj(out)
+    mag = np.abs(spectra)
+    x = stack_context(mag) * 2.0 ** -net.config.input_shift
+    for layer in image.layers:
+        w = layer.weights() * 2.0 ** -15
+        x = np.maximum(x @ w.T + layer.biases / 128, 0)
+    expected = np.maximum(x, net.config.mask_floor) * mag
+    loud = mag > 0.05 * mag.max()
+    rel = np.abs(np.abs(out[loud]) - expected[loud]) / expected[loud]
+    assert np.median(rel) < 0.01
+    strong = np.abs(out) > 0.5    # >= 256 LSB: word rounding moves the angle by < 0.004 rad
+    assert strong.sum() > 100
+    phase_err = np.angle(out[strong] * np.conj(spectra[strong]))
+    assert np.max(np.abs(phase_err)) < 0.01
+
+
+def test_image_path_and_errors(quantized, tmp_path):
+    _, image = quantized
+    path = tmp_path / "w.img"
+    image.save(path)
+    sim = open_backend("sim", image=str(path))
+    assert (sim.name, sim.level_dbfs) == ("sim", -20.0)   # the host normalises input as for the float model
+    with pytest.raises(ValueError, match="weight image"):
+        open_backend("sim")
+    with pytest.raises(ValueError, match=f"\\(frames, {BINS}\\)"):
+        sim.process(np.zeros((4, 100), complex))
