@@ -28,7 +28,7 @@ setup(
     packages=list(PACKAGE_DIR),
     package_dir=PACKAGE_DIR,
     package_data={
-        "lutdnn.model": ["default/*.pt", "default/*.json", "default/*.bin"],
+        "lutdnn.model": ["default/*.pt", "default/*.json", "default/*.img"],
         "lutdnn.hw": ["*.cpp", "*.vlt"],
         "lutdnn.notebooks": ["*.ipynb"],
         "lutdnn.overlay": ["boards/*/*", "*.bit", "*.hwh"],

@@ -97,7 +97,7 @@ def register(sub):
     p = sub.add_parser("demo", help="enhance a generated noisy mixture and report STOI before/after")
     p.add_argument("-o", "--output", default="out/demo", help="folder for the wavs and the spectrogram")
     p.add_argument("--model", help="float model (.pt); default: the shipped model")
-    p.add_argument("--image", help="weight image for the sim/cosim/board backends")
+    p.add_argument("--image", help="weight image for the sim/cosim backends; default: the shipped 4-bit image")
     p.add_argument("--backend", default="float", choices=sorted(BACKENDS))
     p.add_argument("--seed", type=int, default=0, help="seed of the generated noise")
     p.set_defaults(func=run)

@@ -23,6 +23,8 @@ from lutdnn.model.reference.formats import (KMAX, LUT_VALUE_BITS, OUTPUT_MAGNITU
 from lutdnn.model.reference.packing import BEAT_BITS, layer_beats, pack_layer, unpack_layer
 
 MAGIC = b"LUTDNNWI"
+# the shipped model quantized with the paper's 4-bit RSVB (README: how it was made)
+DEFAULT_IMAGE = Path(__file__).parent / "default" / "model-4rsvb.img"
 VERSION = 1
 CODE_BITS = (2, 3, 4, 8)
 DEFAULT_LANES = 16
@@ -224,6 +226,13 @@ def from_bytes(data, shapes=NETWORK_SHAPES, source="image"):
                            mask_floor, description, beats, None if math.isnan(level) else float(level))
     except ImageError as err:
         raise ImageError(f"{source}: {err}") from err
+
+
+def resolve(image):
+    """A :class:`WeightImage` from a path, an image, or None (the shipped 4-bit image)."""
+    if isinstance(image, WeightImage):
+        return image
+    return load(DEFAULT_IMAGE if image is None else image)
 
 
 def load(path, shapes=NETWORK_SHAPES):

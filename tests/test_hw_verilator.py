@@ -181,3 +181,23 @@ def test_eight_lane_build_runs_eight_bit_codes(speech):
     want_re, want_im = Accelerator(image).process(re, im)
     assert np.array_equal(got_re, want_re) and np.array_equal(got_im, want_im)
     assert np.all(cycles <= 1.2 * 297216 / 8)
+
+
+def test_shipped_image_on_real_speech_bit_exact(model_factory):
+    """The shipped model's 4-bit image, a whole real recording at the model's input level."""
+    from lutdnn.host import framing
+    from lutdnn.host.audio import read_recording
+    from lutdnn.host.level import level_gain
+    from lutdnn.model import weight_image
+    from lutdnn.model.reference.formats import spectrum_to_words
+    data = data_dir_or_none()
+    if data is None:
+        pytest.skip("needs the shared FSDD recordings")
+    image = weight_image.resolve(None)
+    signal = read_recording(sorted((data / "fsdd").glob("*_theo_*.wav"))[0]).signal
+    re, im = spectrum_to_words(framing.analyze(signal * level_gain(signal, image.level_dbfs)))
+    got_re, got_im, cycles = model_factory(image).run_frames(image, re, im)
+    want_re, want_im = Accelerator(image).process(re, im)
+    assert len(re) > 20 and np.abs(want_re).max() > 100
+    assert np.array_equal(got_re, want_re) and np.array_equal(got_im, want_im)
+    assert np.all(cycles <= 1.2 * CYCLE_BOUND)

@@ -41,9 +41,5 @@ class CosimBackend:
 
 
 def open(image=None, cache_dir=None, **_):
-    """``image``: a weight image path (or a loaded :class:`WeightImage`)."""
-    if image is None:
-        raise ValueError("the cosim backend needs a weight image (--image, written by 'lutdnn quantize')")
-    if not isinstance(image, weight_image.WeightImage):
-        image = weight_image.load(image)
-    return CosimBackend(image, cache_dir=cache_dir)
+    """``image``: a weight image path, a loaded :class:`WeightImage`, or None for the shipped one."""
+    return CosimBackend(weight_image.resolve(image), cache_dir=cache_dir)

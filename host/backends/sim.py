@@ -27,9 +27,5 @@ class SimBackend:
 
 
 def open(image=None, **_):
-    """``image``: a weight image path (or a loaded :class:`WeightImage`)."""
-    if image is None:
-        raise ValueError("the sim backend needs a weight image (--image, written by 'lutdnn quantize')")
-    if isinstance(image, weight_image.WeightImage):
-        return SimBackend(image)
-    return SimBackend(weight_image.load(image))
+    """``image``: a weight image path, a loaded :class:`WeightImage`, or None for the shipped one."""
+    return SimBackend(weight_image.resolve(image))
