@@ -13,9 +13,8 @@ Each pair (:meth:`MixturePool.pair`), with the probabilities of :class:`Recipe`:
 2. speech augmentation: random EQ, then reverberation (the reverberant speech
    is the clean target: the model is taught to remove noise, not the room);
 3. noise: a random excerpt of the split's part of a recorded noise file,
-   coloured noise (random spectral exponent, maybe amplitude-modulated),
-   babble of 3-8 talkers drawn from the same speech pool, or machine tones
-   (hum, siren, beeps); then maybe EQ;
+   coloured noise (random spectral exponent, maybe amplitude-modulated), or
+   babble of 3-8 talkers drawn from the same speech pool; then maybe EQ;
 4. mixing at an SNR uniform in ``snr_db``, clean RMS uniform in
    ``level_dbfs``, both scaled down together if a peak would pass 0.99.
 
@@ -34,9 +33,9 @@ from lutdnn.model.augment import random_eq, reverberate
 from lutdnn.model.data_split import SPLITS, DataError, read_wav
 from lutdnn.model.mixing import LEVEL_DBFS, SEGMENT_SAMPLES, layouts, mix, render
 from lutdnn.model.mixtures import load_manifest
-from lutdnn.model.noise_synthesis import babble, machine_tones, random_coloured_noise
+from lutdnn.model.noise_synthesis import babble, random_coloured_noise
 
-NOISE_KINDS = ("recorded", "coloured", "babble", "tones")
+NOISE_KINDS = ("recorded", "coloured", "babble")
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class Recipe:
     """How training pairs are drawn; every field is a probability or a uniform range."""
 
     synthetic_share: float = 0.5
-    noise_shares: tuple = (0.4, 0.2, 0.2, 0.2)  # in the order of NOISE_KINDS
+    noise_shares: tuple = (0.5, 0.25, 0.25)  # in the order of NOISE_KINDS
     snr_db: tuple = (-5.0, 10.0)
     level_dbfs: tuple = LEVEL_DBFS
     speech_eq: float = 0.5
@@ -53,7 +52,7 @@ class Recipe:
 
 
 # The paper's kind of training data, for comparison: FSDD and recorded noise, no augmentation.
-BASELINE_RECIPE = Recipe(synthetic_share=0.0, noise_shares=(1.0, 0.0, 0.0, 0.0), snr_db=(0.0, 5.0),
+BASELINE_RECIPE = Recipe(synthetic_share=0.0, noise_shares=(1.0, 0.0, 0.0), snr_db=(0.0, 5.0),
                          speech_eq=0.0, reverb=0.0, noise_eq=0.0)
 
 
@@ -124,6 +123,4 @@ class MixturePool:
             return source[start:start + self.segment_samples]
         if kind == "coloured":
             return random_coloured_noise(rng, self.segment_samples)
-        if kind == "tones":
-            return machine_tones(rng, self.segment_samples)
         return babble(rng, self.segment_samples, lambda r, n: self._speech_segment(r, self._talkers, n))

@@ -6,8 +6,6 @@
 - :func:`modulate`: a slow amplitude envelope (sinusoidal tremolo or smoothed
   random bursts), so that noise is not stationary.
 - :func:`babble`: a sum of several talkers, each a stream of utterances.
-- :func:`machine_tones`: hum with harmonics, sirens and beeps: tonal noise,
-  so that the model meets harmonic structure that is not speech.
 - :func:`music`: notes with harmonic partials and decaying envelopes.  This
   type is held out: training never uses it, the ``ood`` split does (see
   docs/data.md).
@@ -26,9 +24,6 @@ BURST_HZ = (0.5, 4.0)
 MODULATION_DEPTH = (0.3, 0.95)
 BABBLE_TALKERS = (3, 8)
 MUSIC_BPM = (70, 170)
-HUM_HZ = (45.0, 130.0)
-SIREN_HZ = (350.0, 1800.0)
-BEEP_HZ = (400.0, 3200.0)
 MUSIC_LOWEST_HZ, MUSIC_HIGHEST_HZ = 110.0, 880.0
 MAJOR_SCALE = (0, 2, 4, 5, 7, 9, 11)
 
@@ -81,25 +76,6 @@ def babble(rng, length, draw_talker):
     for _ in range(talkers):
         total += unit_rms(draw_talker(rng, length)) * 10 ** (rng.uniform(-3, 3) / 20)
     return unit_rms(total)
-
-
-def machine_tones(rng, length):
-    """Tonal machine noise: mains-like hum with harmonics, a siren glide, or beeps, at random."""
-    t = np.arange(length) / SAMPLE_RATE
-    kind = rng.integers(3)
-    if kind == 0:   # hum: a low fundamental with many decaying harmonics
-        f0 = rng.uniform(*HUM_HZ)
-        partials = np.arange(1, int(0.95 * SAMPLE_RATE / 2 / f0) + 1)
-        weights = rng.uniform(0.2, 1.0, len(partials)) / partials ** rng.uniform(0.3, 1.5)
-        tone = np.sin(2 * np.pi * f0 * np.outer(t, partials) + rng.uniform(0, 2 * np.pi, len(partials))) @ weights
-    elif kind == 1:   # siren: a sinusoid gliding up and down
-        low, high = sorted(rng.uniform(*SIREN_HZ, 2))
-        sweep = low + (high - low) * (0.5 + 0.5 * np.sin(2 * np.pi * rng.uniform(0.2, 2.0) * t))
-        tone = np.sin(2 * np.pi * np.cumsum(sweep) / SAMPLE_RATE)
-    else:   # beeps: a steady tone switched between loud and soft (never off: the mixer needs power)
-        envelope = 0.1 + 0.9 * _bursts(rng, length, rng.uniform(*BURST_HZ))
-        tone = np.sin(2 * np.pi * rng.uniform(*BEEP_HZ) * t) * envelope
-    return unit_rms(tone)
 
 
 def music(rng, length):

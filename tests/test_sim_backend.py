@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from lutdnn.host.backends import open_backend
+from lutdnn.model.network import load_model
 from lutdnn.host.framing import BINS, analyze, stack_context
 from lutdnn.model.network import EnhancementNet, NetConfig
 from lutdnn.model.quantize import calibrate, pipeline
@@ -73,7 +74,9 @@ def test_image_path_and_errors(quantized, tmp_path):
     image.save(path)
     sim = open_backend("sim", image=str(path))
     assert (sim.name, sim.level_dbfs) == ("sim", -20.0)   # the host normalises input as for the float model
-    with pytest.raises(ValueError, match="weight image"):
-        open_backend("sim")
+    shipped = open_backend("sim")   # no image: the shipped 4-bit image of the shipped model
+    assert shipped.image.code_bits == [4, 4] and shipped.level_dbfs == load_model().config.level_dbfs
+    with pytest.raises(FileNotFoundError, match="weight image not found"):
+        open_backend("sim", image=str(tmp_path / "missing.img"))
     with pytest.raises(ValueError, match=f"\\(frames, {BINS}\\)"):
         sim.process(np.zeros((4, 100), complex))
