@@ -7,7 +7,7 @@ from myhdl import Signal, always_comb, always_seq, block, intbv
 
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS, U16_MAX
 
-from .cordic_pipeline import (PHASE, S16, U16, pipeline_latency, pipeline_ports, require_payload_ranges,
+from .cordic_pipeline import (PHASE, S16, U16, pipeline_ports, require_payload_ranges,
                               stage_registers, xyz_signals)
 from .cordic_stage import VECTORING, cordic_stage
 

@@ -18,15 +18,15 @@ use, and written through :func:`write_wav`.
 
 import re
 from dataclasses import dataclass
-from math import gcd
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
 from scipy.io import wavfile
-from scipy.signal import resample_poly
 
-SAMPLE_RATE = 8000
+from lutdnn.host import audio
+from lutdnn.host.framing import SAMPLE_RATE
+
 SPLITS = ("train", "validation", "test")
 TRAIN_SPEAKERS = ("george", "jackson", "lucas", "nicolas")
 TEST_SPEAKERS = ("theo", "yweweler")
@@ -83,11 +83,7 @@ def write_wav(path, samples):
 
 def resample(samples, from_rate, to_rate):
     """Polyphase resampling between integer rates (float32 out)."""
-    if from_rate == to_rate:
-        return np.ascontiguousarray(samples, dtype=np.float32)
-    common = gcd(int(from_rate), int(to_rate))
-    out = resample_poly(samples, to_rate // common, from_rate // common)
-    return out.astype(np.float32)
+    return np.ascontiguousarray(audio.resample(samples, from_rate, to_rate), dtype=np.float32)
 
 
 def wav_files(folder, what):

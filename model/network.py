@@ -13,7 +13,6 @@ A saved model is one ``.pt`` file: ``{"format", "version", "config",
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -99,10 +98,3 @@ def load_model(path=None):
     net.load_state_dict(blob["state_dict"])
     net.eval()
     return net
-
-
-def numpy_forward(net, stacked):
-    """Float64 numpy forward pass of ``net`` on scaled features (for reference checks)."""
-    (w1, b1), (w2, b2) = net.layer_parameters()
-    h = np.maximum(stacked @ w1.T + b1, 0)
-    return np.maximum(h @ w2.T + b2, 0)
