@@ -65,14 +65,18 @@ def synthesize(spectra, length):
     return out[HOP:HOP + length]
 
 
-def stack_context(magnitudes):
-    """Causal 8-frame context ``(frames, 1032)`` from magnitudes ``(frames, 129)``."""
+def stack_context(magnitudes, frames=None):
+    """Causal 8-frame context ``(len(frames), 1032)`` from magnitudes ``(T, 129)``.
+
+    ``frames`` picks which frames' contexts to build (all of them when None).
+    """
     m = np.asarray(magnitudes)
     if m.ndim != 2 or m.shape[1] != BINS:
         raise ValueError(f"stack_context expects (frames, {BINS}), got {m.shape}")
+    if frames is None:
+        frames = np.arange(m.shape[0])
     padded = np.concatenate([np.zeros((CONTEXT - 1, BINS), m.dtype), m])
-    frames = m.shape[0]
-    return np.concatenate([padded[k:k + frames] for k in range(CONTEXT)], axis=1)
+    return padded[np.asarray(frames)[:, None] + np.arange(CONTEXT)].reshape(len(frames), FEATURES)
 
 
 class StreamingSTFT:

@@ -18,7 +18,7 @@ import torch
 from tqdm import tqdm
 
 from lutdnn.host.errors import CommandError
-from lutdnn.host.framing import BINS, CONTEXT, analyze, frame_count
+from lutdnn.host.framing import analyze, frame_count, stack_context
 from lutdnn.host.level import level_gain
 from lutdnn.model.network import EnhancementNet, NetConfig, save_model
 
@@ -54,8 +54,7 @@ def pair_features(clean, noisy, input_shift, frames=None, target_gamma=1.0):
     target = np.abs(analyze(clean)) ** target_gamma * mag ** (1.0 - target_gamma)
     if frames is None:
         frames = np.arange(len(mag))
-    padded = np.concatenate([np.zeros((CONTEXT - 1, BINS)), mag])
-    stacked = padded[frames[:, None] + np.arange(CONTEXT)].reshape(len(frames), -1)
+    stacked = stack_context(mag, frames)
     return ((stacked * 2.0 ** -input_shift).astype(np.float32), mag[frames].astype(np.float32),
             target[frames].astype(np.float32))
 
