@@ -5,8 +5,9 @@ backpressure) and reads the CYCLES register (first input beat to last output
 beat) after each; prints the median, the ratio to the bound, and the latency
 at 100 MHz against the 8 ms hop.  The count is the same for every frame and
 every image (the stream is the same length); the spread printed shows it.
+``--shift-lanes`` measures the shift build (MAC lanes without multipliers).
 
-    python benchmarks/cycles_per_frame.py [--lanes P ...] [--frames N]
+    python benchmarks/cycles_per_frame.py [--lanes P ...] [--frames N] [--shift-lanes]
 """
 
 import argparse
@@ -22,6 +23,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lanes", type=int, nargs="+", default=[16], help="lane counts to measure (default 16)")
     parser.add_argument("--frames", type=int, default=10, help="frames per lane count (default 10)")
+    parser.add_argument("--shift-lanes", action="store_true", help="the shift build (power-of-two LUTs only)")
     args = parser.parse_args(argv)
     rng = np.random.default_rng(0)
     re = rng.integers(-3000, 3000, (args.frames, 129))
@@ -30,7 +32,7 @@ def main(argv=None):
     print("| --- | --- | --- | --- | --- | --- |")
     for lanes in args.lanes:
         image = timing_image(lanes, 4)
-        model = VerilatorModel(lanes=lanes)
+        model = VerilatorModel(lanes=lanes, shift_lanes=args.shift_lanes)
         model.load(image)
         cycles = model.run_frames(image, re, im)[2].tolist()
         median = statistics.median(cycles)

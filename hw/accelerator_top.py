@@ -12,14 +12,14 @@ from myhdl import ResetSignal, Signal, always_comb, always_seq, block, concat, i
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS
 from lutdnn.model.reference.formats import SPECTRUM_BITS, WORD_BITS
 
-from .axi_lite import Registers, axi_lite_registers
+from .axi_lite import HW_PARAMS_SHIFT_LANES, Registers, axi_lite_registers
 from .context_buffer import BIN_BITS, SLOT_BITS, context_buffer
 from .cordic_pipeline import pipeline_latency
 from .cordic_rotation import cordic_rotation
 from .cordic_vectoring import cordic_vectoring
 from .frame_controller import ABORT_CYCLES, frame_controller
 from .idle_gate import idle_gate
-from .lut_decode import WEIGHT_BITS, check_geometry, lut_decode
+from .lut_decode import check_geometry, entry_bits, lut_decode
 from .mac_lanes import ACTIVATION_ADDR_BITS, mac_lanes
 from .output_stage import output_stage
 from .ram import ram
@@ -33,9 +33,9 @@ STAGE_LATENCY = 3      # output_stage pipeline depth (the phase waits as long)
 CORDIC_FLUSH = pipeline_latency(DEFAULT_PARAMS) + 1
 
 
-def hw_params_word(lanes, max_code_bits):
-    """REG_HW_PARAMS: lanes in bits 15:0, max code bits in 19:16."""
-    return lanes | (max_code_bits << 16)
+def hw_params_word(lanes, max_code_bits, shift_lanes=False):
+    """REG_HW_PARAMS: lanes in bits 15:0, max code bits in 19:16, bit 20 the shift build."""
+    return lanes | (max_code_bits << 16) | (HW_PARAMS_SHIFT_LANES if shift_lanes else 0)
 
 
 def spectrum_word():
@@ -43,7 +43,8 @@ def spectrum_word():
 
 
 @block
-def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_code_bits=DEFAULT_MAX_CODE_BITS):
+def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_code_bits=DEFAULT_MAX_CODE_BITS,
+                    shift_lanes=False):
     """Ports:
       clk, reset: clock, synchronous active-high reset (ResetSignal)
       s_axis: AxiStream slave (spectrum packets, code packets)
@@ -52,6 +53,8 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
     Parameters:
       lanes: P, output neurons computed in parallel
       max_code_bits: widest code M the LUTs hold (lanes * max_code_bits <= 64)
+      shift_lanes: MAC lanes shift instead of multiplying; every LUT value
+          must then be 0 or a power of two (docs/arithmetic.md section 8)
     """
     check_geometry(lanes, max_code_bits)
     if pipeline_latency(DEFAULT_PARAMS) + 8 > ABORT_CYCLES:
@@ -82,7 +85,7 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
     code_bits = Signal(intbv(0)[len(regs.code_bits_1):])
     # a plain copy: MyHDL misnames slices taken of an interface's signal
     code_group = Signal(intbv(0)[len(s_axis.tdata):])
-    weights = Signal(intbv(0)[WEIGHT_BITS * lanes:])
+    weights = Signal(intbv(0)[entry_bits(shift_lanes) * lanes:])
     mac_step, mac_first, mac_last, mac_layer, x_from_hidden, mac_busy = (Signal(bool(0)) for _ in range(6))
     mac_block_base = Signal(intbv(0)[ACTIVATION_ADDR_BITS - 1:])
     x = Signal(intbv(0)[WORD_BITS:])
@@ -105,7 +108,8 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
     out_rd_addr = Signal(intbv(0)[OUT_ADDR_BITS:])
     out_even, out_odd = Signal(intbv(0)[2 * SPECTRUM_BITS:]), Signal(intbv(0)[2 * SPECTRUM_BITS:])
 
-    registers = axi_lite_registers(clk, reset, s_axi, regs, hw_params_word(lanes, max_code_bits))
+    registers = axi_lite_registers(clk, reset, s_axi, regs, hw_params_word(lanes, max_code_bits, shift_lanes),
+                                   shift_lanes)
     controller = frame_controller(
         clk, engine_reset, s_axis, m_axis, regs, vec_push, vec_re, vec_im, vec_done, vec_bin,
         ctx_advance, ctx_clear, rd_age, rd_bin, act_rd_addr,
@@ -117,12 +121,13 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
     context = context_buffer(clk, engine_reset, ctx_clear_any, ctx_advance, vec_done, vec_bin, vec_mag,
                              rd_age, rd_bin, ctx_data)
     phases = ram(clk, vec_done, vec_bin, vec_phase, rd_bin, phase_data)
-    decoder = lut_decode(clk, regs.lut_we, regs.lut_layer, regs.lut_code, regs.lut_value,
-                         regs.lut_shift, code_layer, code_bits, code_group, weights, lanes, max_code_bits)
+    decoder = lut_decode(clk, regs.lut_we, regs.lut_layer, regs.lut_code, regs.lut_value, regs.lut_shift,
+                         regs.lut_value_error, code_layer, code_bits, code_group, weights, lanes, max_code_bits,
+                         shift_lanes)
     lanes_inst = mac_lanes(clk, engine_reset, weights, x, mac_step, mac_first, mac_last, mac_layer,
                            mac_block_base, regs.frac_in, regs.frac_hidden, regs.frac_out,
                            regs.bias_we, regs.bias_addr, regs.bias_value,
-                           result, result_addr, result_valid, mac_busy, lanes)
+                           result, result_addr, result_valid, mac_busy, lanes, shift_lanes)
     activations = ram(clk, result_valid, result_addr, result, act_rd_addr, act_data)
     stage = output_stage(clk, engine_reset, stage_valid, act_data, ctx_data, regs.output_mode,
                          regs.frac_out, regs.mask_floor, stage_done, stage_mag)

@@ -44,7 +44,9 @@ STATUS_IDLE = 1 << 1
 ERROR_EARLY_TLAST = 1 << 4     # TLAST before the last beat of a packet
 ERROR_MISSING_TLAST = 1 << 5   # no TLAST on the last beat of a packet
 ERROR_BAD_LUT_SHIFT = 1 << 6   # a LUT entry written with shift > KMAX (ignored)
-ERROR_CAUSE_BITS = 3
+ERROR_BAD_LUT_VALUE = 1 << 7   # shift build: a LUT value neither 0 nor +-2**a (ignored)
+ERROR_CAUSE_BITS = 3           # causes of every build; the shift build adds BAD_LUT_VALUE
+HW_PARAMS_SHIFT_LANES = 1 << 20   # the build's MAC lanes shift instead of multiplying
 FRAC_BITS = 5
 CODE_BITS_FIELD = 4
 
@@ -120,6 +122,7 @@ class Registers:
         self.lut_code = Signal(intbv(0)[max_code_bits:])
         self.lut_value = Signal(intbv(0, min=-(1 << (LUT_VALUE_BITS - 1)), max=1 << (LUT_VALUE_BITS - 1)))
         self.lut_shift = Signal(intbv(0)[4:])
+        self.lut_value_error = Signal(bool(0))   # shift build: lut_decode dropped the entry
         self.bias_we = Signal(bool(0))
         self.bias_addr = Signal(intbv(0)[9:])
         self.bias_value = Signal(intbv(0, min=-(1 << (BIAS_BITS - 1)), max=1 << (BIAS_BITS - 1)))
@@ -133,17 +136,19 @@ class Registers:
 
 
 @block
-def axi_lite_registers(clk, reset, bus, regs, hw_params):
+def axi_lite_registers(clk, reset, bus, regs, hw_params, shift_lanes=False):
     """AXI4-Lite slave: 32-bit registers, full-word accesses (WSTRB is ignored).
 
     Ports:
       bus: AxiLite (slave side); regs: Registers
-      hw_params: elaboration constant read back at REG_HW_PARAMS (lanes, max code bits)
+      hw_params: elaboration constant read back at REG_HW_PARAMS (lanes, max code bits, build kind)
+      shift_lanes: the shift build, whose STATUS has the BAD_LUT_VALUE cause (regs.lut_value_error)
     A write takes address and data in the same cycle (both must be valid);
     writes to read-only or unmapped addresses and LUT/bias reads are accepted
     and ignored / read as 0 (OKAY response), so no access can hang the bus.
     """
-    error_causes = Signal(intbv(0)[ERROR_CAUSE_BITS:])
+    cause_bits = ERROR_CAUSE_BITS + shift_lanes
+    error_causes = Signal(intbv(0)[cause_bits:])
     clear_error = Signal(bool(0))
     write_go = Signal(bool(0))
     # both tables are aligned to their size: region = word address >> 9, index = low 9 bits
@@ -225,12 +230,21 @@ def axi_lite_registers(clk, reset, bus, regs, hw_params):
                 regs.bias_addr.next = table_index
                 regs.bias_value.next = bus.wdata[BIAS_BITS:].signed()
 
-    @always_seq(clk.posedge, reset=reset)
-    def status():
-        if clear_error:
-            error_causes.next = 0
-        else:
-            error_causes.next = error_causes | concat(bad_shift, regs.error_set[2:])
+    # two variants, not a constant-0 fourth cause, so the multiplier build's Verilog stays as it was
+    if shift_lanes:
+        @always_seq(clk.posedge, reset=reset)
+        def status():
+            if clear_error:
+                error_causes.next = 0
+            else:
+                error_causes.next = error_causes | concat(regs.lut_value_error, bad_shift, regs.error_set[2:])
+    else:
+        @always_seq(clk.posedge, reset=reset)
+        def status():
+            if clear_error:
+                error_causes.next = 0
+            else:
+                error_causes.next = error_causes | concat(bad_shift, regs.error_set[2:])
 
     @always_seq(clk.posedge, reset=reset)
     def read():
@@ -244,7 +258,7 @@ def axi_lite_registers(clk, reset, bus, regs, hw_params):
             elif read_addr == REG_VERSION >> 2:
                 bus.rdata.next = REGISTER_MAP_VERSION
             elif read_addr == REG_STATUS >> 2:
-                bus.rdata.next = concat(intbv(0)[DATA_BITS - 4 - ERROR_CAUSE_BITS:], error_causes,
+                bus.rdata.next = concat(intbv(0)[DATA_BITS - 4 - cause_bits:], error_causes,
                                         intbv(0)[2:], regs.idle, error_causes != 0)
             elif read_addr == REG_CYCLES >> 2:
                 bus.rdata.next = regs.frame_cycles

@@ -1,7 +1,7 @@
 """``lutdnn hw``: generate the accelerator's Verilog and report its cost.
 
-    lutdnn hw verilog -o DIR [--lanes P] [--max-code-bits M]
-    lutdnn hw report [--lanes P] [--max-code-bits M] [--image PATH] [--frames N] [--no-synth]
+    lutdnn hw verilog -o DIR [--lanes P] [--max-code-bits M] [--shift-lanes]
+    lutdnn hw report [--lanes P] [--max-code-bits M] [--shift-lanes] [--image PATH] [--frames N] [--no-synth]
 """
 
 import statistics
@@ -24,6 +24,9 @@ def add_geometry(parser):
     parser.add_argument("--lanes", type=int, default=DEFAULT_LANES, help="P, parallel MAC lanes (default 16)")
     parser.add_argument("--max-code-bits", type=int, default=DEFAULT_MAX_CODE_BITS,
                         help="widest code width the LUTs hold (2, 3, 4 or 8; lanes * bits <= 64; default 4)")
+    parser.add_argument("--shift-lanes", action="store_true",
+                        help="MAC lanes shift instead of multiplying (no DSPs); runs only images whose "
+                             "LUT values are all 0 or powers of two (the p2 schemes)")
 
 
 def check_geometry(args):
@@ -37,7 +40,7 @@ def check_geometry(args):
 def run_verilog(args):
     check_geometry(args)
     from .top_verilog import generate_verilog
-    converted = generate_verilog(args.output, args.lanes, args.max_code_bits)
+    converted = generate_verilog(args.output, args.lanes, args.max_code_bits, shift_lanes=args.shift_lanes)
     print(f"wrote {converted.verilog}")
     return 0
 
@@ -76,7 +79,7 @@ def measure_cycles(args):
     re = rng.integers(-3000, 3000, (args.frames, BINS))
     im = rng.integers(-3000, 3000, (args.frames, BINS))
     try:
-        model = VerilatorModel(args.lanes, args.max_code_bits)
+        model = VerilatorModel(args.lanes, args.max_code_bits, shift_lanes=args.shift_lanes)
         model.load(image)
         _, _, cycles = model.run_frames(image, re, im)
     except (ToolError, ValueError) as err:
@@ -91,7 +94,8 @@ def run_report(args):
     cycles = measure_cycles(args)
     bound = BOUND_CODES / args.lanes
     latency_ms = cycles / CLOCK_HZ * 1e3
-    print(f"accelerator: P = {args.lanes} lanes, codes up to {args.max_code_bits} bits")
+    lanes_kind = "shift (no multipliers)" if args.shift_lanes else "multiplier"
+    print(f"accelerator: P = {args.lanes} {lanes_kind} lanes, codes up to {args.max_code_bits} bits")
     print(f"cycles per frame (Verilator, median of {args.frames}): {cycles}")
     print(f"bound 297216 / P = {bound:.0f}; ratio {cycles / bound:.3f} (target <= {CYCLES_TARGET_RATIO})")
     print(f"latency at 100 MHz: {latency_ms:.3f} ms per frame against the {HOP_MS:g} ms hop "
@@ -103,7 +107,8 @@ def run_report(args):
     from .top_verilog import TOP, generate_verilog
     with tempfile.TemporaryDirectory(prefix="lutdnn-hw-report-") as tmp:
         try:
-            resources = synthesize(generate_verilog(tmp, args.lanes, args.max_code_bits).verilog, TOP)
+            verilog = generate_verilog(tmp, args.lanes, args.max_code_bits, shift_lanes=args.shift_lanes).verilog
+            resources = synthesize(verilog, TOP)
         except ToolError as err:
             raise CommandError(f"synthesis failed: {err}") from err
     print("Yosys synth_xilinx estimate, xc7z020 (PYNQ-Z2):")

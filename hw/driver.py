@@ -11,6 +11,7 @@ import numpy as np
 from lutdnn.host.framing import BINS
 
 from . import axi_lite as regs
+from . import shift_entry
 from .frame_controller import SPECTRUM_BEATS
 from .lut_decode import supported_code_widths
 
@@ -19,8 +20,9 @@ class IncompatibleImage(ValueError):
     """The weight image needs something this hardware build does not have."""
 
 
-def check_image(image, lanes, max_code_bits):
-    """Refuse an image the hardware built with ``lanes`` and ``max_code_bits`` cannot run."""
+def check_image(image, lanes, max_code_bits, shift_lanes=False):
+    """Refuse an image the hardware built with ``lanes``, ``max_code_bits`` and
+    ``shift_lanes`` (lanes that shift, so LUT values must be 0 or ``+-2**a``) cannot run."""
     if image.lanes != lanes:
         raise IncompatibleImage(f"the image is packed for {image.lanes} lanes, the hardware has {lanes}")
     widths = supported_code_widths(max_code_bits)
@@ -35,6 +37,18 @@ def check_image(image, lanes, max_code_bits):
     for n, layer in enumerate(image.layers, 1):
         if layer.out_shift < 1:
             raise IncompatibleImage(f"layer {n}'s output shift {layer.out_shift} must be >= 1")
+        if shift_lanes:
+            check_power_of_two_lut(n, layer)
+
+
+def check_power_of_two_lut(n, layer):
+    """Refuse layer ``n``'s LUT unless every value is 0 or a power of two (the shift build's weights)."""
+    bad = np.flatnonzero(~shift_entry.representable(layer.lut_values))
+    if len(bad):
+        code = int(bad[0])
+        raise IncompatibleImage(
+            f"layer {n}'s LUT entry for code {code} has value {int(layer.lut_values[code])}, not 0 or a power "
+            f"of two ({len(bad)} such entries): the shift-lane build cannot run it (use the multiplier build)")
 
 
 def register_writes(image):

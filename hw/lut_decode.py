@@ -7,15 +7,33 @@ beyond the MAC's.  Every lane keeps its own copy of both tables, all written
 together: one read port per memory maps onto distributed RAM, where one table
 with ``P`` read ports sends Yosys's memory mapper into an exponential search
 (it ran out of 23 GB).
+
+The shift build (``shift_lanes=True``) decodes an entry instead into the
+6-bit (zero, negative, exponent) form of :mod:`.shift_entry`, for MAC lanes
+that shift rather than multiply; it refuses (does not write, and reports on
+``lut_error``) an entry whose value is not 0 or a power of two.
 """
 
-from myhdl import ConcatSignal, Signal, always, always_comb, block, concat, intbv
+from myhdl import ConcatSignal, Signal, always, always_comb, block, concat, intbv, modbv
 
 from lutdnn.model.reference.formats import KMAX, LUT_VALUE_BITS
 from lutdnn.model.reference.packing import BEAT_BITS
 
+from . import shift_entry
+
 WEIGHT_BITS = LUT_VALUE_BITS + KMAX
 CODE_WIDTHS = (2, 3, 4, 8)   # code widths M the stream format defines
+
+
+def entry_bits(shift_lanes):
+    """Bits of one decoded LUT entry: an s16 weight, or a shift-build entry."""
+    return shift_entry.ENTRY_BITS if shift_lanes else WEIGHT_BITS
+
+
+def entry_word(shift_lanes):
+    if shift_lanes:
+        return intbv(0)[shift_entry.ENTRY_BITS:]
+    return intbv(0, min=-(1 << (WEIGHT_BITS - 1)), max=1 << (WEIGHT_BITS - 1))
 
 
 def supported_code_widths(max_code_bits):
@@ -32,35 +50,52 @@ def check_geometry(lanes, max_code_bits):
 
 
 @block
-def lut_decode(clk, lut_we, lut_layer, lut_code, lut_value, lut_shift,
-               layer, code_bits, group, weights, lanes, max_code_bits):
+def lut_decode(clk, lut_we, lut_layer, lut_code, lut_value, lut_shift, lut_error,
+               layer, code_bits, group, weights, lanes, max_code_bits, shift_lanes=False):
     """Two LUTs (one per layer) of ``2**max_code_bits`` entries, ``lanes`` read ports.
 
     Ports:
       lut_we, lut_layer, lut_code, lut_value (s8), lut_shift (0..KMAX): write one entry
+      lut_error: shift build only: the entry being written (``lut_we``) has a
+          value that is not 0 or a power of two, and is dropped
       layer: the LUT the lanes read (0: layer 1, 1: layer 2)
       code_bits: the run-time code width M (a width outside
           :func:`supported_code_widths` decodes every code as 0)
       group: one beat of packed codes, lane ``p`` at bits ``p*M .. p*M+M-1``
-      weights: ``lanes`` s16 weights, lane ``p`` at bits ``16p .. 16p+15``,
+      weights: ``lanes`` decoded entries of :func:`entry_bits` ``B`` bits (s16
+          weights, or shift-build entries), lane ``p`` at bits ``Bp .. Bp+B-1``,
           registered: valid one cycle after ``group``
     Parameters:
       lanes, max_code_bits: elaboration constants (``lanes * max_code_bits <= 64``)
+      shift_lanes: decode to shift-build entries (docs/arithmetic.md section 8)
     """
     check_geometry(lanes, max_code_bits)
     entries = 1 << max_code_bits
     if len(lut_code) != max_code_bits:
         raise ValueError(f"lut_code must be {max_code_bits} bits wide")
-    decoded = Signal(intbv(0, min=-(1 << (WEIGHT_BITS - 1)), max=1 << (WEIGHT_BITS - 1)))
+    decoded = Signal(entry_word(shift_lanes))
     wr_addr = Signal(intbv(0)[max_code_bits + 1:])
-    lane_weights = [Signal(intbv(0, min=-(1 << (WEIGHT_BITS - 1)), max=1 << (WEIGHT_BITS - 1)))
-                    for _ in range(lanes)]
+    lane_weights = [Signal(entry_word(shift_lanes)) for _ in range(lanes)]
     lane_codes = [Signal(intbv(0)[max_code_bits:]) for _ in range(lanes)]
 
-    @always_comb
-    def decode():
-        decoded.next = lut_value << (KMAX - lut_shift)
-        wr_addr.next = concat(lut_layer, lut_code)
+    if shift_lanes:
+        entry_we = Signal(bool(0))
+        power_of_two = shift_decode(lut_we, lut_value, lut_shift, decoded, entry_we, lut_error)
+
+        @always_comb
+        def address():
+            wr_addr.next = concat(lut_layer, lut_code)
+
+        write_side = (power_of_two, address)
+    else:
+        entry_we = lut_we
+
+        @always_comb
+        def decode():
+            decoded.next = lut_value << (KMAX - lut_shift)
+            wr_addr.next = concat(lut_layer, lut_code)
+
+        write_side = (decode,)
 
     def code_field(p, m):
         # a width the decoder does not support is a constant 0 field
@@ -73,8 +108,7 @@ def lut_decode(clk, lut_we, lut_layer, lut_code, lut_value, lut_shift,
         field2, field3, field4, field8 = (code_field(p, m) for m in CODE_WIDTHS)
         code = lane_codes[p]
         weight = lane_weights[p]
-        copy = [Signal(intbv(0, min=-(1 << (WEIGHT_BITS - 1)), max=1 << (WEIGHT_BITS - 1)))
-                for _ in range(2 * entries)]
+        copy = [Signal(entry_word(shift_lanes)) for _ in range(2 * entries)]
 
         @always_comb
         def extract():
@@ -91,7 +125,7 @@ def lut_decode(clk, lut_we, lut_layer, lut_code, lut_value, lut_shift,
 
         @always(clk.posedge)
         def access():
-            if lut_we:
+            if entry_we:
                 copy[wr_addr].next = decoded
             weight.next = copy[concat(layer, code)]
 
@@ -104,4 +138,48 @@ def lut_decode(clk, lut_we, lut_layer, lut_code, lut_value, lut_shift,
     def drive():
         weights.next = bus
 
-    return decode, lanes_logic, drive
+    return write_side, lanes_logic, drive
+
+
+@block
+def shift_decode(lut_we, lut_value, lut_shift, decoded, entry_we, lut_error):
+    """An entry ``(value, K)`` as a shift-build entry (:mod:`.shift_entry`).
+
+    Ports:
+      lut_we, lut_value (s8), lut_shift (0..KMAX): the entry being written
+      decoded: (zero, negative, exponent ``log2|value| + KMAX - K``)
+      entry_we: ``lut_we`` for a value that is 0 or ``+-2**a``
+      lut_error: ``lut_we`` for any other value
+    """
+    magnitude = Signal(intbv(0)[LUT_VALUE_BITS:])   # |-128| = 128 still fits 8 unsigned bits
+    log2 = Signal(intbv(0, min=0, max=LUT_VALUE_BITS))
+    # wraps for shifts > KMAX, which the register file never writes
+    exponent = Signal(modbv(0)[shift_entry.EXPONENT_BITS:])
+    power_of_two = Signal(bool(0))
+
+    @always_comb
+    def absolute():
+        if lut_value < 0:
+            magnitude.next = -lut_value
+        else:
+            magnitude.next = lut_value
+
+    @always_comb
+    def highest_bit():
+        log2.next = 0
+        for a in range(1, LUT_VALUE_BITS):
+            if magnitude[a]:
+                log2.next = a
+
+    @always_comb
+    def classify():
+        power_of_two.next = (magnitude & (magnitude - 1)) == 0
+        exponent.next = log2 + KMAX - lut_shift
+
+    @always_comb
+    def encode():
+        decoded.next = concat(lut_value == 0, lut_value < 0, exponent)
+        entry_we.next = lut_we and power_of_two
+        lut_error.next = lut_we and not power_of_two
+
+    return absolute, highest_bit, classify, encode

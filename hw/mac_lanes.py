@@ -7,13 +7,20 @@ hold registers that then shift towards lane 0, one a cycle, into one shared
 post-processor that turns them into u16 words, while the lanes already
 accumulate the next block (a block lasts at least as many cycles as it has
 inputs, far more than ``P``).
+
+The shift build (``shift_lanes=True``) takes shift-build entries (lut_decode,
+:mod:`.shift_entry`) instead of s16 weights: a lane's product is the input
+word shifted left by the entry's exponent, negated or zeroed, with no
+multiplier; it equals the multiplier's product bit for bit
+(docs/arithmetic.md section 8).
 """
 
 from myhdl import Signal, always, always_comb, always_seq, block, concat, intbv
 
 from lutdnn.model.reference.formats import ACC_BITS, BIAS_BITS, KMAX, WEIGHT_FRAC, WORD_BITS, WORD_MAX
 
-from .lut_decode import WEIGHT_BITS
+from . import shift_entry
+from .lut_decode import WEIGHT_BITS, entry_bits
 from .ram import ram
 
 PRODUCT_BITS = WEIGHT_BITS + WORD_BITS
@@ -28,11 +35,13 @@ def signed_word(bits):
 @block
 def mac_lanes(clk, reset, weights, x, step, first, last, layer, block_base,
               frac_in, frac_hidden, frac_out, bias_we, bias_addr, bias_value,
-              result, result_addr, result_valid, busy, lanes):
+              result, result_addr, result_valid, busy, lanes, shift_lanes=False):
     """``lanes`` multiply-accumulate lanes and their output post-processor.
 
     Ports:
-      weights: ``lanes`` s16 weights (lane ``p`` at bits 16p..16p+15), aligned with
+      weights: ``lanes`` decoded entries of ``B = lut_decode.entry_bits(shift_lanes)``
+          bits, lane ``p`` at bits ``Bp .. Bp+B-1`` (s16 weights, or shift-build
+          entries), aligned with
       x: the u16 input word broadcast to every lane
       step: weights/x are one input of the current block
       first / last: this step is the block's first / last input
@@ -42,14 +51,22 @@ def mac_lanes(clk, reset, weights, x, step, first, last, layer, block_base,
       result, result_addr (layer*256 + output), result_valid: one post-processed
           u16 output a cycle after each block
       busy: a block's outputs are still being produced
+    Parameters:
+      lanes: P
+      shift_lanes: lanes shift by a shift-build entry's exponent instead of multiplying
     """
+    if len(weights) != lanes * entry_bits(shift_lanes):
+        raise ValueError(f"weights must be {lanes} x {entry_bits(shift_lanes)} bits wide")
     acc_type = signed_word(ACC_BITS)
     products = [Signal(signed_word(PRODUCT_BITS)) for _ in range(lanes)]
     accs = [Signal(acc_type) for _ in range(lanes)]
     holds = [Signal(acc_type) for _ in range(lanes)]
     step_d, first_d, last_d = (Signal(bool(0)) for _ in range(3))
-    # a signed copy of x: Verilog multiplies signed by unsigned as unsigned
-    x_signed = Signal(signed_word(WORD_BITS + 1))
+    # a signed copy of x: Verilog multiplies signed by unsigned as unsigned;
+    # as wide as a product where it is shifted, so no bit is shifted out
+    x_signed = Signal(signed_word(PRODUCT_BITS if shift_lanes else WORD_BITS + 1))
+    # shift lanes: -x, negated once for all lanes (a lane picks x or -x, then shifts)
+    x_negated = Signal(signed_word(PRODUCT_BITS))
 
     # post-processor state: lane being drained and the block it belongs to
     draining = Signal(bool(0))
@@ -77,13 +94,38 @@ def mac_lanes(clk, reset, weights, x, step, first, last, layer, block_base,
 
     @block
     def lane(p):
-        wslice = weights(WEIGHT_BITS * p + WEIGHT_BITS, WEIGHT_BITS * p)
         product, acc, hold = products[p], accs[p], holds[p]
         upstream = holds[p + 1] if p + 1 < lanes else Signal(acc_type)
+        if shift_lanes:
+            base = shift_entry.ENTRY_BITS * p
+            exponent = weights(base + shift_entry.EXPONENT_BITS, base)
+            negative = weights(base + shift_entry.NEGATIVE_BIT)
+            zero = weights(base + shift_entry.ZERO_BIT)
+            operand = Signal(signed_word(PRODUCT_BITS))
 
-        @always(clk.posedge)
-        def multiply():
-            product.next = wslice.signed() * x_signed
+            @always_comb
+            def pick_sign():
+                if negative:
+                    operand.next = x_negated
+                else:
+                    operand.next = x_signed
+
+            @always(clk.posedge)
+            def shift():
+                if zero:
+                    product.next = 0
+                else:
+                    product.next = operand << exponent
+
+            weigh = (pick_sign, shift)
+        else:
+            wslice = weights(WEIGHT_BITS * p + WEIGHT_BITS, WEIGHT_BITS * p)
+
+            @always(clk.posedge)
+            def multiply():
+                product.next = wslice.signed() * x_signed
+
+            weigh = multiply
 
         @always(clk.posedge)
         def accumulate():
@@ -101,13 +143,21 @@ def mac_lanes(clk, reset, weights, x, step, first, last, layer, block_base,
             elif draining:
                 hold.next = upstream
 
-        return multiply, accumulate
+        return weigh, accumulate
 
     lanes_logic = [lane(p) for p in range(lanes)]
 
     @always_comb
     def widen_x():
         x_signed.next = x
+
+    shift_only = []
+    if shift_lanes:
+        @always_comb
+        def negate_x():
+            x_negated.next = -x
+
+        shift_only.append(negate_x)
 
     @always_seq(clk.posedge, reset=reset)
     def delay_flags():
@@ -180,4 +230,5 @@ def mac_lanes(clk, reset, weights, x, step, first, last, layer, block_base,
     def report_busy():
         busy.next = step_d or draining or s1_valid or s2_valid or s3_valid or result_valid
 
-    return biases, lanes_logic, widen_x, delay_flags, sequence_drain, latch_block, shifts, output_index, output_address, post_process, report_busy
+    return (biases, lanes_logic, widen_x, delay_flags, sequence_drain, latch_block, shifts, output_index,
+            output_address, post_process, report_busy, shift_only)

@@ -59,13 +59,13 @@ def _build(verilog, target):
 
 
 @functools.lru_cache(maxsize=None)
-def build_library(lanes=DEFAULT_LANES, max_code_bits=DEFAULT_MAX_CODE_BITS, cache_dir=None):
+def build_library(lanes=DEFAULT_LANES, max_code_bits=DEFAULT_MAX_CODE_BITS, cache_dir=None, shift_lanes=False):
     """Path of the compiled model for this configuration (built on first use; the
     conversion that keys the cache runs once per process)."""
     cache = Path(cache_dir or default_cache_dir())
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache, prefix=".verilog-") as tmp:
-        verilog = generate_verilog(tmp, lanes, max_code_bits).verilog
+        verilog = generate_verilog(tmp, lanes, max_code_bits, shift_lanes=shift_lanes).verilog
         digest = hashlib.sha256(verilog.read_bytes())
         digest.update(HARNESS.read_bytes())
         digest.update(run_tool(["verilator", "--version"], 30).encode())
@@ -92,13 +92,14 @@ def _bind(lib):
 
 
 class VerilatorModel:
-    """One instance of the compiled top level, out of reset."""
+    """One instance of the compiled top level (the shift build with ``shift_lanes``), out of reset."""
 
-    def __init__(self, lanes=DEFAULT_LANES, max_code_bits=DEFAULT_MAX_CODE_BITS, cache_dir=None):
+    def __init__(self, lanes=DEFAULT_LANES, max_code_bits=DEFAULT_MAX_CODE_BITS, cache_dir=None, shift_lanes=False):
         self.lanes = lanes
         self.max_code_bits = max_code_bits
+        self.shift_lanes = shift_lanes
         self._handle = None
-        self._lib = _bind(ctypes.CDLL(str(build_library(lanes, max_code_bits, cache_dir))))
+        self._lib = _bind(ctypes.CDLL(str(build_library(lanes, max_code_bits, cache_dir, shift_lanes))))
         self._handle = self._lib.lutdnn_model_new()
 
     def close(self):
@@ -143,7 +144,7 @@ class VerilatorModel:
 
     def load(self, image):
         """Check ``image`` against this build and write its registers, LUTs and biases."""
-        driver.check_image(image, self.lanes, self.max_code_bits)
+        driver.check_image(image, self.lanes, self.max_code_bits, self.shift_lanes)
         for address, value in driver.register_writes(image):
             self.write(address, value)
 

@@ -12,10 +12,10 @@ HW_PARAMS = 0x40010
 
 
 @block
-def bench(build_dir, script, reads, lut_writes, bias_writes):
+def bench(build_dir, script, reads, lut_writes, bias_writes, shift_lanes=False):
     clk, reset = Signal(bool(0)), ResetSignal(0, active=1, isasync=False)
     bus, regs = AxiLite(), Registers(4)
-    dut = axi_lite_registers(clk, reset, bus, regs, HW_PARAMS)
+    dut = axi_lite_registers(clk, reset, bus, regs, HW_PARAMS, shift_lanes)
     if build_dir is not None:
         dut = cosimulation(dut, build_dir, timeout_s=600)
 
@@ -36,10 +36,14 @@ def bench(build_dir, script, reads, lut_writes, bias_writes):
                 yield from bus.write(clk, address, value)
             elif action == "r":
                 yield from bus.read(clk, address, reads)
-            else:   # "e": raise stream error causes for one cycle
+            elif action == "e":   # raise stream error causes for one cycle
                 regs.error_set.next = value
                 yield clk.posedge
                 regs.error_set.next = 0
+            else:   # "v": lut_decode refuses a LUT value for one cycle
+                regs.lut_value_error.next = 1
+                yield clk.posedge
+                regs.lut_value_error.next = 0
         yield clk.posedge
         raise StopSimulation
 
@@ -75,3 +79,17 @@ def test_registers(tmp_path, cosim):
     assert reads == EXPECTED_READS
     assert luts == [(0, 3, -128, 5), (1, 15, 127, 0)]
     assert biases == [(255, -128), (256 + 128, 127)]
+
+
+VALUE_SCRIPT = [("v", 0, 0), ("r", reg.REG_STATUS, 0), ("e", 0, 2), ("r", reg.REG_STATUS, 0),
+                ("w", reg.REG_CONTROL, reg.CONTROL_CLEAR_ERROR), ("r", reg.REG_STATUS, 0)]
+
+
+@pytest.mark.parametrize("shift_lanes, first, second", [
+    (True, reg.STATUS_ERROR | reg.ERROR_BAD_LUT_VALUE,
+     reg.STATUS_ERROR | reg.ERROR_BAD_LUT_VALUE | reg.ERROR_MISSING_TLAST),
+    (False, 0, reg.STATUS_ERROR | reg.ERROR_MISSING_TLAST)])
+def test_bad_lut_value_is_a_sticky_cause_of_the_shift_build(shift_lanes, first, second):
+    reads = []
+    bench(None, VALUE_SCRIPT, reads, [], [], shift_lanes).run_sim(quiet=1)
+    assert reads == [first, second, 0]

@@ -1,10 +1,12 @@
-"""MAC lanes (accumulate, bias, ReLU, rounding shift, saturation) vs IntLayer.forward: MyHDL and Icarus."""
+"""MAC lanes (accumulate, bias, ReLU, rounding shift, saturation) vs IntLayer.forward: MyHDL and Icarus,
+multiplier lanes and shift lanes."""
 
 import numpy as np
 from myhdl import ResetSignal, Signal, intbv
 
 from hw_testing import clocked, needs_tools
-from lutdnn.hw.lut_decode import WEIGHT_BITS
+from lutdnn.hw import shift_entry
+from lutdnn.hw.lut_decode import entry_bits
 from lutdnn.hw.mac_lanes import mac_lanes
 from lutdnn.model.reference.dnn import IntLayer
 
@@ -13,21 +15,35 @@ INPUTS = 30        # a block must last longer than the post-processor's LANES cy
 OUTPUTS = 40       # three blocks, the last one padded
 
 
-def random_layer(seed, in_frac, out_frac):
+def random_layer(seed, in_frac, out_frac, power_of_two=False):
+    """A random layer; with ``power_of_two`` its LUT values are 0 or +-2**a."""
     rng = np.random.default_rng(seed)
-    layer = IntLayer(codes=rng.integers(0, 16, (OUTPUTS, INPUTS)), lut_values=rng.integers(-128, 128, 16),
-                     lut_shifts=rng.integers(0, 9, 16), biases=rng.integers(-128, 128, OUTPUTS),
-                     in_frac=in_frac, out_frac=out_frac)
+    if power_of_two:
+        values = rng.choice([-1, 1], 16) << rng.integers(0, 7, 16)
+        values[0] = 0
+    else:
+        values = rng.integers(-128, 128, 16)
+    layer = IntLayer(codes=rng.integers(0, 16, (OUTPUTS, INPUTS)), lut_values=values,
+                     lut_shifts=rng.integers(0, 9, 16),
+                     biases=rng.integers(-128, 128, OUTPUTS), in_frac=in_frac, out_frac=out_frac)
     x = rng.integers(0, 65536, (3, INPUTS))
     x[1] = rng.integers(0, 64, INPUTS)      # small inputs: the bias decides the sign
     return layer, x
 
 
-def run_lanes(layer, frames, layer_index, fracs, build_dir=None, gaps_seed=None):
+def lane_entries(layer, shift_lanes):
+    """What lut_decode hands the lanes for every (output, input): s16 weights as u16, or shift-build entries."""
+    if shift_lanes:
+        return shift_entry.encode(layer.lut_values, layer.lut_shifts)[layer.codes]
+    return layer.weights() & 0xFFFF
+
+
+def run_lanes(layer, frames, layer_index, fracs, build_dir=None, gaps_seed=None, shift_lanes=False):
     """Stream ``frames`` of inputs through the lanes as layer ``layer_index``; returns the
     ``(result address, word)`` pairs in the order they come out."""
     clk, reset = Signal(bool(0)), ResetSignal(0, active=1, isasync=False)
-    weights = Signal(intbv(0)[WEIGHT_BITS * LANES:])
+    bits = entry_bits(shift_lanes)
+    weights = Signal(intbv(0)[bits * LANES:])
     x = Signal(intbv(0)[16:])
     step, first, last, layer_sig, busy, bias_we, result_valid = (Signal(bool(0)) for _ in range(7))
     block_base = Signal(intbv(0)[8:])
@@ -35,10 +51,9 @@ def run_lanes(layer, frames, layer_index, fracs, build_dir=None, gaps_seed=None)
     bias_addr, result_addr = Signal(intbv(0)[9:]), Signal(intbv(0)[9:])
     bias_value = Signal(intbv(0, min=-128, max=128))
     result = Signal(intbv(0)[16:])
-    w = layer.weights()
     blocks = -(-OUTPUTS // LANES)
     padded = np.zeros((blocks * LANES, INPUTS), np.int64)
-    padded[:OUTPUTS] = w
+    padded[:OUTPUTS] = lane_entries(layer, shift_lanes)
     rng = np.random.default_rng(gaps_seed)
     got = []
 
@@ -60,7 +75,7 @@ def run_lanes(layer, frames, layer_index, fracs, build_dir=None, gaps_seed=None)
                         yield clk.posedge
                         collect()
                     lanes_w = padded[blk * LANES:(blk + 1) * LANES, j]
-                    weights.next = sum((int(v) & 0xFFFF) << (WEIGHT_BITS * p) for p, v in enumerate(lanes_w))
+                    weights.next = sum(int(v) << (bits * p) for p, v in enumerate(lanes_w))
                     x.next = int(frame[j])
                     step.next, first.next, last.next = 1, j == 0, j == INPUTS - 1
                     block_base.next = blk * LANES
@@ -72,7 +87,7 @@ def run_lanes(layer, frames, layer_index, fracs, build_dir=None, gaps_seed=None)
             collect()
 
     args = (clk, reset, weights, x, step, first, last, layer_sig, block_base, *frac_sigs, bias_we, bias_addr,
-            bias_value, result, result_addr, result_valid, busy, LANES)
+            bias_value, result, result_addr, result_valid, busy, LANES, shift_lanes)
     clocked(clk, reset, mac_lanes, args, build_dir, body).run_sim(quiet=1)
     return got
 
@@ -103,3 +118,16 @@ def test_layer2_uses_its_own_fraction_bits_with_gaps():
 def test_lanes_cosim_matches_reference(tmp_path):
     layer, x = random_layer(23, 9, 6)
     check(layer, x, 1, (0, 9, 6), build_dir=tmp_path, gaps_seed=6)
+
+
+def test_shift_lanes_match_reference():
+    layer, x = random_layer(27, 9, 12, power_of_two=True)
+    want = check(layer, x, 0, (9, 12, 0), shift_lanes=True)
+    assert (want == 0).any() and (want == 65535).any() and ((want > 0) & (want < 65535)).any()
+
+
+@needs_tools("iverilog")
+def test_shift_lanes_cosim_match_reference(tmp_path):
+    layer, x = random_layer(25, 9, 6, power_of_two=True)
+    layer.lut_values[1], layer.lut_shifts[1] = -128, 0      # the largest shift: -2**15
+    check(layer, x, 1, (0, 9, 6), build_dir=tmp_path, gaps_seed=7, shift_lanes=True)

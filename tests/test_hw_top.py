@@ -71,6 +71,7 @@ def test_icarus_early_tlast_flags_error_then_recovers(tmp_path):
 @needs_tools("verilator")
 @pytest.mark.parametrize("lanes, max_code_bits", [(16, 4), (8, 8)])
 def test_top_lints_clean(tmp_path, lanes, max_code_bits):
+    """(The shift build's lint: tests/test_hw_cli.py, on what ``lutdnn hw verilog --shift-lanes`` writes.)"""
     from lutdnn.hw.lint import WAIVERS, lint
     from lutdnn.hw.top_verilog import TOP, WAIVERS as TOP_WAIVERS, generate_verilog
     converted = generate_verilog(tmp_path, lanes, max_code_bits)
@@ -78,6 +79,9 @@ def test_top_lints_clean(tmp_path, lanes, max_code_bits):
 
 
 def test_verilog_is_deterministic(tmp_path):
-    script = "import sys; from lutdnn.hw.top_verilog import generate_verilog; generate_verilog(sys.argv[1])"
-    outputs = converted_under_hash_seeds(script, tmp_path, ["accelerator_top.v"], seeds=("1", "2"))
+    script = ("import sys; from pathlib import Path; from lutdnn.hw.top_verilog import generate_verilog; "
+              "generate_verilog(sys.argv[1]); generate_verilog(Path(sys.argv[1], 'shift'), shift_lanes=True)")
+    outputs = converted_under_hash_seeds(script, tmp_path, ["accelerator_top.v", "shift/accelerator_top.v"],
+                                         seeds=("1", "2"))
     assert len(set(map(tuple, outputs.values()))) == 1
+    assert outputs["1"][0] != outputs["1"][1]

@@ -20,11 +20,19 @@ CYCLE_BOUND = 297216 / 16
 def model_factory():
     from lutdnn.hw.verilator_model import VerilatorModel
 
-    def make(image):
-        model = VerilatorModel()
+    def make(image, shift_lanes=False):
+        model = VerilatorModel(shift_lanes=shift_lanes)
         model.load(image)
         return model
     return make
+
+
+@pytest.fixture(scope="module")
+def p2_image(random_model):
+    """A 4-bit power-of-two image (``lutdnn quantize --scheme 4p2``) of a random model."""
+    from lutdnn.model.network import load_model
+    from lutdnn.model.quantize.pipeline import quantize_model
+    return quantize_model(load_model(random_model), "4p2", fraction_bits=(10, 12)).image
 
 
 @pytest.fixture(scope="module")
@@ -201,3 +209,40 @@ def test_shipped_image_on_real_speech_bit_exact(model_factory):
     assert len(re) > 20 and np.abs(want_re).max() > 100
     assert np.array_equal(got_re, want_re) and np.array_equal(got_im, want_im)
     assert np.all(cycles <= 1.2 * CYCLE_BOUND)
+
+
+def test_power_of_two_image_on_the_shift_build(model_factory, speech, p2_image):
+    """The shift build (no multipliers) runs a p2 image bit-exact, in as many cycles as the multiplier build."""
+    re, im = speech[0][:10], speech[1][:10]
+    model = model_factory(p2_image, shift_lanes=True)
+    assert model.read(reg.REG_HW_PARAMS) == 16 | 4 << 16 | reg.HW_PARAMS_SHIFT_LANES
+    got_re, got_im, cycles = model.run_frames(p2_image, re, im)
+    want_re, want_im = Accelerator(p2_image).process(re, im)
+    assert np.array_equal(got_re, want_re) and np.array_equal(got_im, want_im)
+    assert np.abs(want_re).max() > 100
+    _, _, multiplier_cycles = model_factory(p2_image).run_frames(p2_image, re[:2], im[:2])
+    assert np.all(cycles == multiplier_cycles[0])
+
+
+def test_shift_build_refuses_a_non_power_of_two_lut_value(model_factory, speech, p2_image):
+    re, im = speech[0][:3], speech[1][:3]
+    model = model_factory(p2_image, shift_lanes=True)
+    model.write(reg.LUT_BASE + 4 * 5, 3 | (2 << 8))           # layer 1, code 5: value 3, shift 2
+    status = model.read(reg.REG_STATUS)
+    assert status == reg.STATUS_IDLE | reg.STATUS_ERROR | reg.ERROR_BAD_LUT_VALUE
+    model.write(reg.REG_CONTROL, reg.CONTROL_CLEAR_ERROR)
+    # the refused write left the entry as loaded
+    got_re, got_im, _ = model.run_frames(p2_image, re, im)
+    want_re, want_im = Accelerator(p2_image).process(re, im)
+    assert np.array_equal(got_re, want_re) and np.array_equal(got_im, want_im)
+    with pytest.raises(driver.IncompatibleImage, match=r"layer 1's LUT entry for code \d+ has value \d+, not 0"):
+        model.load(random_image(12))
+
+
+def test_cosim_backend_runs_power_of_two_images_on_the_shift_build(speech, p2_image):
+    from lutdnn.host.backends import open_backend
+    from lutdnn.model.reference.formats import words_to_spectrum
+    spectra = words_to_spectrum(*speech)
+    backend = open_backend("cosim", image=p2_image)
+    assert backend.shift_lanes and not open_backend("cosim", image=random_image(9)).shift_lanes
+    assert np.array_equal(backend.process(spectra), open_backend("sim", image=p2_image).process(spectra))

@@ -2,8 +2,10 @@
 
 Every frame goes through the AXI ports exactly as on the board: a spectrum
 packet, the code packet, and the 65-beat output packet back (lutdnn.hw.driver).
-The output must equal ``sim`` bit for bit.  The compiled model is cached
-outside the repository (lutdnn.hw.verilator_model).
+The output must equal ``sim`` bit for bit.  An image whose every LUT value is
+0 or a power of two (the p2 schemes) runs on the shift build, whose MAC lanes
+shift instead of multiplying; any other image on the multiplier build.  The
+compiled models are cached outside the repository (lutdnn.hw.verilator_model).
 """
 
 from lutdnn.host.framing import BINS
@@ -19,14 +21,17 @@ class CosimBackend:
         from lutdnn.hw.accelerator_top import DEFAULT_MAX_CODE_BITS
         from lutdnn.hw.driver import check_image
         from lutdnn.hw.lut_decode import check_geometry
+        from lutdnn.hw.shift_entry import representable
         from lutdnn.hw.verilator_model import VerilatorModel
 
         self.image = image
         self.level_dbfs = image.level_dbfs   # the input level the quantized model was made for
         max_code_bits = max([DEFAULT_MAX_CODE_BITS, *image.code_bits])
+        self.shift_lanes = all(representable(layer.lut_values).all() for layer in image.layers)
         check_geometry(image.lanes, max_code_bits)
-        check_image(image, image.lanes, max_code_bits)
-        self.model = VerilatorModel(lanes=image.lanes, max_code_bits=max_code_bits, cache_dir=cache_dir)
+        check_image(image, image.lanes, max_code_bits, self.shift_lanes)
+        self.model = VerilatorModel(lanes=image.lanes, max_code_bits=max_code_bits, cache_dir=cache_dir,
+                                    shift_lanes=self.shift_lanes)
         self.model.load(image)
         self.cycles = []
 

@@ -1,0 +1,41 @@
+"""The host side of the shift build: its LUT entry format against the reference decoder,
+and the driver refusing images it cannot run."""
+
+import numpy as np
+import pytest
+
+from hw_bench import random_image
+from lutdnn.hw import driver, shift_entry
+from lutdnn.model.reference.formats import KMAX, decode_lut
+
+
+def test_shift_entries_stand_for_the_reference_weights_of_every_power_of_two_entry():
+    magnitudes = 1 << np.arange(7)
+    values = np.concatenate([[0, -128], magnitudes, -magnitudes])
+    values, shifts = (a.ravel() for a in np.meshgrid(values, np.arange(KMAX + 1)))
+    entries = shift_entry.encode(values, shifts)
+    assert entries.max() < 1 << shift_entry.ENTRY_BITS
+    assert np.array_equal(shift_entry.weights(entries), decode_lut(values, shifts))
+    assert shift_entry.representable(values).all()
+    others = np.setdiff1d(np.arange(-128, 128), values)
+    assert len(others) == 256 - 16 and not shift_entry.representable(others).any()
+    with pytest.raises(ValueError, match=r"\[3\] are not 0 or a power of two"):
+        shift_entry.encode([4, 3], [0, 0])
+
+
+def power_of_two_image():
+    image = random_image(20)
+    for layer in image.layers:
+        layer.lut_values = np.where(layer.lut_values < 0, -1, 1) << (np.abs(layer.lut_values) % 7)
+    return image
+
+
+def test_shift_build_refuses_an_image_with_other_lut_values():
+    image = power_of_two_image()
+    driver.check_image(image, 16, 4, shift_lanes=True)
+    image.layers[1].lut_values[6] = 24
+    image.layers[1].lut_values[9] = -7
+    with pytest.raises(driver.IncompatibleImage,
+                       match=r"layer 2's LUT entry for code 6 has value 24, not 0 or a power of two \(2 such"):
+        driver.check_image(image, 16, 4, shift_lanes=True)
+    driver.check_image(image, 16, 4)          # the multiplier build runs any LUT
