@@ -44,7 +44,7 @@ class Recipe:
 
     synthetic_share: float = 0.5
     noise_shares: tuple = (0.5, 0.25, 0.25)  # in the order of NOISE_KINDS
-    snr_db: tuple = (-5.0, 10.0)
+    snr_db: tuple = (-5.0, 20.0)
     level_dbfs: tuple = LEVEL_DBFS
     speech_eq: float = 0.5
     reverb: float = 0.3

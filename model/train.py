@@ -4,8 +4,9 @@ Fresh mixtures every epoch from the training pool that ``lutdnn data`` wrote
 (model.mixtures), turned into stacked features chunk by chunk so a million
 frames never sit in memory at once.  Adam with default parameters; weights
 and biases clamped to (-1, 1) after every step (DESIGN.md section 2).
-Validation loss each epoch on the fixed validation mixtures; early stopping
-keeps the best epoch.  ``OUT.ckpt`` beside the model holds everything needed
+The weights validated, kept and saved are an exponential moving average of
+the trained ones (``--ema``).  Validation loss each epoch on the fixed
+validation mixtures; early stopping keeps the best epoch.  ``OUT.ckpt`` beside the model holds everything needed
 to resume (``--resume``).
 """
 
@@ -15,27 +16,34 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm import tqdm
 
 from lutdnn.host.errors import CommandError
 from lutdnn.host.framing import analyze, frame_count, stack_context
 from lutdnn.host.level import level_gain
+from lutdnn.model.mixture_pool import MixturePool, Recipe
+from lutdnn.model.mixtures import read_items
 from lutdnn.model.network import EnhancementNet, NetConfig, save_model
 
 
 LOSS_EPS = 1e-4   # keeps the gradient of a compressed magnitude finite at zero
+# The shipped model's network settings (docs/model.md): the command line's defaults.
+SHIPPED_NET = NetConfig(mask_floor=0.1, level_dbfs=-25.0)
 
 
 @dataclass
 class TrainConfig:
-    epochs: int = 30
+    epochs: int = 12
     mixtures_per_epoch: int = 2000
     chunk_mixtures: int = 100
     frame_share: float = 0.25
     batch_frames: int = 1024
     patience: int = 4
     loss_power: float = 1.0
-    target_gamma: float = 1.0
+    target_gamma: float = 0.5
+    suppression_weight: float = 4.0
+    ema_decay: float = 0.995
     seed: int = 0
 
 
@@ -77,16 +85,23 @@ def batch_arrays(pairs, config, frame_share=1.0, rng=None, target_gamma=1.0):
     return [torch.from_numpy(np.concatenate(p)) for p in zip(*parts)]
 
 
-def magnitude_loss(net, features, noisy_mag, clean_mag, power=1.0):
+def magnitude_loss(net, features, noisy_mag, clean_mag, power=1.0, suppression_weight=1.0):
     """MSE between power-law compressed magnitudes (``power`` = 1: linear magnitude).
 
     Compression (e.g. 0.3) keeps quiet bins and high bands, which STOI weighs
     as much as the loud ones, from being drowned by the loud low bins.
+    ``suppression_weight`` > 1 weighs the error where the estimate falls below
+    the target (speech removed) above the error where it exceeds it (noise
+    left in): on speech and noise unlike its training data a network taught
+    so errs towards passing the input through rather than cutting speech.
     """
     est = net.enhance_magnitude(features, noisy_mag)
-    if power == 1.0:
-        return torch.mean((est - clean_mag) ** 2)
-    return torch.mean(((est + LOSS_EPS) ** power - (clean_mag + LOSS_EPS) ** power) ** 2)
+    if power != 1.0:
+        est, clean_mag = (est + LOSS_EPS) ** power, (clean_mag + LOSS_EPS) ** power
+    err = est - clean_mag
+    if suppression_weight != 1.0:
+        err = torch.where(err < 0, err * suppression_weight ** 0.5, err)
+    return torch.mean(err ** 2)
 
 
 class Trainer:
@@ -96,6 +111,9 @@ class Trainer:
         self.config = config
         self.checkpoint = Path(checkpoint)
         self.optimizer = torch.optim.Adam(net.parameters())
+        # the average of the clamped weights stays inside the clamp: it is a convex combination
+        self.average = AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(config.ema_decay),
+                                     use_buffers=False)
         self.val = batch_arrays(validation_pairs, net.config, target_gamma=config.target_gamma)
         self.epoch = 0
         self.best = (float("inf"), None)   # (validation loss, state_dict)
@@ -113,11 +131,13 @@ class Trainer:
             order = torch.from_numpy(rng.permutation(len(feats)))
             for b in range(0, len(order), cfg.batch_frames):
                 idx = order[b:b + cfg.batch_frames]
-                loss = magnitude_loss(net, feats[idx], mag[idx], target[idx], cfg.loss_power)
+                loss = magnitude_loss(net, feats[idx], mag[idx], target[idx], cfg.loss_power,
+                                      cfg.suppression_weight)
                 self.optimizer.zero_grad()
                 loss.backward()
                 self.optimizer.step()
                 net.clamp_()
+                self.average.update_parameters(net)
                 total += loss.item() * len(idx)
                 frames += len(idx)
             bar.update(count)
@@ -125,13 +145,19 @@ class Trainer:
         bar.close()
         return total / frames
 
+    @property
+    def averaged_net(self):
+        return self.average.module
+
     @torch.no_grad()
     def validate(self):
-        self.net.eval()
-        return magnitude_loss(self.net, *self.val, self.config.loss_power).item()
+        self.averaged_net.eval()
+        return magnitude_loss(self.averaged_net, *self.val, self.config.loss_power,
+                              self.config.suppression_weight).item()
 
     def save_checkpoint(self, rng):
-        blob = {"net": self.net.state_dict(), "net_config": asdict(self.net.config),
+        blob = {"net": self.net.state_dict(), "average": self.average.state_dict(),
+                "net_config": asdict(self.net.config),
                 "optimizer": self.optimizer.state_dict(), "epoch": self.epoch,
                 "best_loss": self.best[0], "best_state": self.best[1], "history": self.history,
                 "rng": rng.bit_generator.state, "train_config": asdict(self.config)}
@@ -142,6 +168,7 @@ class Trainer:
     def restore(self, rng):
         blob = torch.load(self.checkpoint, map_location="cpu", weights_only=False)
         self.net.load_state_dict(blob["net"])
+        self.average.load_state_dict(blob["average"])
         self.optimizer.load_state_dict(blob["optimizer"])
         self.epoch, self.history = blob["epoch"], blob["history"]
         self.best = (blob["best_loss"], blob["best_state"])
@@ -161,7 +188,7 @@ class Trainer:
                                  "seconds": round(time.time() - t0, 1)})
             mark = ""
             if val_loss < self.best[0]:
-                self.best = (val_loss, {k: v.clone() for k, v in self.net.state_dict().items()})
+                self.best = (val_loss, {k: v.clone() for k, v in self.averaged_net.state_dict().items()})
                 mark = " *"
             print(f"epoch {self.epoch}: train {train_loss:.5f}  validation {val_loss:.5f}  "
                   f"({time.time() - t0:.0f} s){mark}", flush=True)
@@ -171,17 +198,17 @@ class Trainer:
 
 
 def run(args):
-    from lutdnn.model.mixture_pool import MixturePool, Recipe
-    from lutdnn.model.mixtures import read_items
     data = Path(args.data)
     try:
-        pool = MixturePool.from_manifest(data, "train", Recipe(synthetic_share=args.synthetic_share))
+        recipe = Recipe(synthetic_share=args.synthetic_share, snr_db=tuple(args.snr_db))
+        pool = MixturePool.from_manifest(data, "train", recipe)
         validation = [(clean, noisy) for _, clean, noisy in read_items(data, "validation")]
     except ValueError as err:
         raise CommandError(f"cannot use training data in {data}: {err}") from err
     cfg = TrainConfig(epochs=args.epochs, mixtures_per_epoch=args.mixtures, seed=args.seed,
                       patience=args.patience, loss_power=args.loss_power,
-                      target_gamma=args.target_gamma)
+                      target_gamma=args.target_gamma, suppression_weight=args.suppression_weight,
+                      ema_decay=args.ema)
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     net = EnhancementNet(NetConfig(input_shift=args.input_shift, output=args.output,
@@ -211,13 +238,20 @@ def register(sub):
                    help="compress magnitudes by this power in the loss (1: linear MSE)")
     p.add_argument("--target-gamma", type=float, default=TrainConfig.target_gamma,
                    help="train towards |S|**g * |X|**(1-g): 1 is the clean magnitude, < 1 a gentler mask")
-    p.add_argument("--synthetic-share", type=float, default=0.5,
+    p.add_argument("--suppression-weight", type=float, default=TrainConfig.suppression_weight,
+                   help="weight of the squared error where the estimate falls below the target "
+                        "(speech removed) relative to where it exceeds it (1: plain MSE)")
+    p.add_argument("--ema", type=float, default=TrainConfig.ema_decay,
+                   help="decay per step of the weight average that is validated and saved (0: the last weights)")
+    p.add_argument("--synthetic-share", type=float, default=Recipe.synthetic_share,
                    help="share of training mixtures whose speech is synthetic (espeak-ng) rather than FSDD")
+    p.add_argument("--snr-db", type=float, nargs=2, default=Recipe.snr_db, metavar=("LO", "HI"),
+                   help="training SNRs are drawn uniformly from [LO, HI] dB")
     p.add_argument("--seed", type=int, default=TrainConfig.seed)
-    p.add_argument("--input-shift", type=int, default=NetConfig.input_shift)
-    p.add_argument("--output", choices=["mask", "magnitude"], default=NetConfig.output)
-    p.add_argument("--mask-floor", type=float, default=NetConfig.mask_floor)
-    p.add_argument("--level-dbfs", type=float, default=NetConfig.level_dbfs,
+    p.add_argument("--input-shift", type=int, default=SHIPPED_NET.input_shift)
+    p.add_argument("--output", choices=["mask", "magnitude"], default=SHIPPED_NET.output)
+    p.add_argument("--mask-floor", type=float, default=SHIPPED_NET.mask_floor)
+    p.add_argument("--level-dbfs", type=float, default=SHIPPED_NET.level_dbfs,
                    help="normalise each noisy input to this RMS level (dBFS) before the model")
     p.add_argument("--resume", action="store_true", help="continue from OUT.ckpt if it exists")
     p.set_defaults(func=run)

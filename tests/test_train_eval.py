@@ -8,6 +8,7 @@ import torch
 
 from lutdnn.host.cli import main
 from lutdnn.model.network import CLAMP, load_model
+from lutdnn.model.train import magnitude_loss
 
 
 def train(data, out, epochs, *extra):
@@ -26,6 +27,36 @@ def test_train_writes_a_clamped_model_and_resumes(small_mixtures, tmp_path, caps
     assert "resumed from" in capsys.readouterr().out
     history = torch.load(out, weights_only=True)["extra"]["history"]
     assert [h["epoch"] for h in history] == [1, 2]
+
+
+def averaged_and_last(ckpt_path):
+    ckpt = torch.load(ckpt_path, weights_only=False)
+    return ckpt["average"]["module.fc1.weight"], ckpt["net"]["fc1.weight"]
+
+
+@pytest.mark.parametrize("decay, same", [(0.0, True), (0.9, False)])
+def test_ema_decay_zero_keeps_the_last_weights_and_above_zero_averages(small_mixtures, tmp_path, decay, same):
+    out = tmp_path / "m.pt"
+    assert train(small_mixtures, out, 2, "--ema", str(decay), "--patience", "9") == 0
+    averaged, last = averaged_and_last(out.with_name("m.pt.ckpt"))
+    assert torch.equal(averaged, last) is same
+
+
+class FixedEstimate:
+    """Stands in for the network where only the loss is under test: the estimate is its input."""
+
+    @staticmethod
+    def enhance_magnitude(features, noisy_mag):
+        return features
+
+
+def test_suppression_weight_scales_only_the_error_below_the_target():
+    target = torch.tensor([1.0, 1.0])
+    below, above = torch.tensor([0.5, 1.0]), torch.tensor([1.5, 1.0])
+    loss = lambda est, w: magnitude_loss(FixedEstimate, est, None, target, suppression_weight=w).item()
+    assert loss(below, 1.0) == pytest.approx(loss(above, 1.0)) == pytest.approx(0.125)
+    assert loss(below, 4.0) == pytest.approx(4 * 0.125)
+    assert loss(above, 4.0) == pytest.approx(0.125)
 
 
 def test_train_refuses_a_folder_that_is_not_mixtures(tmp_path, capsys):
