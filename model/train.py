@@ -6,8 +6,8 @@ frames never sit in memory at once.  Adam with default parameters; weights
 and biases clamped to (-1, 1) after every step (DESIGN.md section 2).
 The weights validated, kept and saved are an exponential moving average of
 the trained ones (``--ema``).  Validation loss each epoch on the fixed
-validation mixtures; early stopping keeps the best epoch.  ``OUT.ckpt`` beside the model holds everything needed
-to resume (``--resume``).
+validation mixtures; early stopping keeps the best epoch.  ``OUT.ckpt``
+beside the model holds everything needed to resume (``--resume``).
 """
 
 import time
