@@ -5,7 +5,7 @@
 status it reads back; ``axi_lite_registers`` is the slave.
 """
 
-from myhdl import Signal, always_comb, always_seq, block, concat, intbv, modbv
+from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv, modbv
 
 from lutdnn.model.reference.formats import KMAX, LUT_VALUE_BITS, BIAS_BITS, WORD_BITS
 
@@ -230,21 +230,16 @@ def axi_lite_registers(clk, reset, bus, regs, hw_params, shift_lanes=False):
                 regs.bias_addr.next = table_index
                 regs.bias_value.next = bus.wdata[BIAS_BITS:].signed()
 
-    # two variants, not a constant-0 fourth cause, so the multiplier build's Verilog stays as it was
-    if shift_lanes:
-        @always_seq(clk.posedge, reset=reset)
-        def status():
-            if clear_error:
-                error_causes.next = 0
-            else:
-                error_causes.next = error_causes | concat(regs.lut_value_error, bad_shift, regs.error_set[2:])
-    else:
-        @always_seq(clk.posedge, reset=reset)
-        def status():
-            if clear_error:
-                error_causes.next = 0
-            else:
-                error_causes.next = error_causes | concat(bad_shift, regs.error_set[2:])
+    # the causes raised this cycle, highest bit first; only the shift build has BAD_LUT_VALUE
+    causes = (regs.lut_value_error,) * shift_lanes + (bad_shift, regs.error_set)
+    raised = ConcatSignal(*causes)
+
+    @always_seq(clk.posedge, reset=reset)
+    def status():
+        if clear_error:
+            error_causes.next = 0
+        else:
+            error_causes.next = error_causes | raised
 
     @always_seq(clk.posedge, reset=reset)
     def read():

@@ -78,24 +78,19 @@ def lut_decode(clk, lut_we, lut_layer, lut_code, lut_value, lut_shift, lut_error
     lane_weights = [Signal(entry_word(shift_lanes)) for _ in range(lanes)]
     lane_codes = [Signal(intbv(0)[max_code_bits:]) for _ in range(lanes)]
 
+    @always_comb
+    def address():
+        wr_addr.next = concat(lut_layer, lut_code)
+
     if shift_lanes:
         entry_we = Signal(bool(0))
-        power_of_two = shift_decode(lut_we, lut_value, lut_shift, decoded, entry_we, lut_error)
-
-        @always_comb
-        def address():
-            wr_addr.next = concat(lut_layer, lut_code)
-
-        write_side = (power_of_two, address)
+        decode = shift_decode(lut_we, lut_value, lut_shift, decoded, entry_we, lut_error)
     else:
         entry_we = lut_we
 
         @always_comb
         def decode():
             decoded.next = lut_value << (KMAX - lut_shift)
-            wr_addr.next = concat(lut_layer, lut_code)
-
-        write_side = (decode,)
 
     def code_field(p, m):
         # a width the decoder does not support is a constant 0 field
@@ -138,7 +133,7 @@ def lut_decode(clk, lut_we, lut_layer, lut_code, lut_value, lut_shift, lut_error
     def drive():
         weights.next = bus
 
-    return write_side, lanes_logic, drive
+    return address, decode, lanes_logic, drive
 
 
 @block
