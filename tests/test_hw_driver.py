@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from hw_bench import random_image
-from lutdnn.hw import driver, shift_entry
+from lutdnn.host.accelerator import protocol
+from lutdnn.hw import shift_entry
 from lutdnn.model.reference.formats import KMAX, decode_lut
 
 
@@ -32,10 +33,10 @@ def power_of_two_image():
 
 def test_shift_build_refuses_an_image_with_other_lut_values():
     image = power_of_two_image()
-    driver.check_image(image, 16, 4, shift_lanes=True)
+    protocol.check_image(image, 16, 4, shift_lanes=True)
     image.layers[1].lut_values[6] = 24
     image.layers[1].lut_values[9] = -7
-    with pytest.raises(driver.IncompatibleImage,
+    with pytest.raises(protocol.IncompatibleImage,
                        match=r"layer 2's LUT entry for code 6 has value 24, not 0 or a power of two \(2 such"):
-        driver.check_image(image, 16, 4, shift_lanes=True)
-    driver.check_image(image, 16, 4)          # the multiplier build runs any LUT
+        protocol.check_image(image, 16, 4, shift_lanes=True)
+    protocol.check_image(image, 16, 4)          # the multiplier build runs any LUT

@@ -19,7 +19,7 @@ class CosimBackend:
     def __init__(self, image, cache_dir=None):
         # imported here: building the model needs the hardware packages and tools only when used
         from lutdnn.hw.accelerator_top import DEFAULT_MAX_CODE_BITS
-        from lutdnn.hw.driver import check_image
+        from lutdnn.host.accelerator.protocol import check_image
         from lutdnn.hw.lut_decode import check_geometry
         from lutdnn.hw.shift_entry import representable
         from lutdnn.hw.verilator_model import VerilatorModel
