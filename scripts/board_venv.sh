@@ -28,6 +28,8 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 
 PIP=("$VENV/bin/python" -m pip install -q --disable-pip-version-check)
+# pip >= 21.3 installs editable packages by PEP 660, which honours setup.py's package_dir mapping
+"${PIP[@]}" "pip>=24"
 # pynq 3.1.x needs pycparser < 3; pynqutils needs pkg_resources (setuptools <= 80).
 "${PIP[@]}" "setuptools<=80" "pycparser<3" "numpy>=1.24,<2"
 "${PIP[@]}" "pynq==$PYNQ_VERSION" "numpy>=1.24,<2" "pycparser<3" "setuptools<=80"
