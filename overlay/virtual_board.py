@@ -102,7 +102,7 @@ class VirtualBoard(pynq.Device):
     def get_bitfile_metadata(self, bitfile_name):
         ip_dict = json.loads(Path(bitfile_name).with_suffix(".hwh").read_text())["ip"]
         return SimpleNamespace(ip_dict=ip_dict, gpio_dict={}, interrupt_controllers={}, interrupt_pins={},
-                               hierarchy_dict={}, mem_dict={}, clock_dict={})
+                               hierarchy_dict={}, mem_dict={}, clock_dict={}, systemgraph=None)
 
     def download(self, bitstream, parser=None):
         self.reset(parser, bitfile_name=bitstream.bitfile_name)

@@ -11,13 +11,19 @@ import numpy as np
 import pytest
 
 pynq = pytest.importorskip("pynq")
+try:
+    from lutdnn.model import weight_image
+except ModuleNotFoundError as missing:   # the board environment has no torch, as a PYNQ board has none
+    if missing.name != "torch":
+        raise
+    pytest.skip("this checkout's runtime still imports torch (the torch-free runtime of issue 8 is not merged)",
+                allow_module_level=True)
 
 from hw_testing import needs_tools  # noqa: E402
 from lutdnn.host import enhance  # noqa: E402
 from lutdnn.host.accelerator.driver import StatusError  # noqa: E402
 from lutdnn.host.accelerator.protocol import IncompatibleImage, SPECTRUM_BEATS  # noqa: E402
 from lutdnn.host.accelerator.transport import AcceleratorError  # noqa: E402
-from lutdnn.model import weight_image  # noqa: E402
 from lutdnn.model.reference.accelerator import Accelerator  # noqa: E402
 from lutdnn.overlay.accelerator_ip import LutdnnAccelerator, LutdnnOverlay  # noqa: E402
 from lutdnn.overlay.pynq_transport import DmaTimeout  # noqa: E402
@@ -128,8 +134,10 @@ def test_a_status_error_mid_stream_is_named_and_recovered(board, tmp_path, image
     driver.clear_context()
     with pytest.raises(StatusError, match=r"frame 2: the accelerator flagged ERROR, IDLE, BAD_LUT_SHIFT"):
         driver.run_frames(re, im)
+    driver.recover()
     board.frames_done = 0
-    got_re, got_im, _ = driver.run_recording(re, im)     # the glitch hits frame 2 again; one retry is clean
+    got_re, got_im, _ = driver.run_recording(re, im)     # the glitch hits frame 2 again; the retry is clean
+    assert board.frames_done == 3 + len(re)
     want_re, want_im = Accelerator(image).process(re, im)
     assert np.array_equal(got_re, want_re) and np.array_equal(got_im, want_im)
 
