@@ -19,6 +19,7 @@ placeholder and, in place of Vivado's XML ``.hwh``, the IP description as JSON
 invalidate and DMA transfer; ``hang_s2mm`` and ``glitch_after_frames`` inject faults.
 """
 
+import functools
 import json
 import time
 from pathlib import Path
@@ -67,6 +68,18 @@ def write_overlay(folder, name="lutdnn", length_width=26):
     return folder / f"{name}.bit"
 
 
+def simulated(method):
+    """Count the time in ``method`` as the board's (``hardware_s``): the host's share is the rest."""
+    @functools.wraps(method)
+    def timed(self, *args):
+        start = time.perf_counter()
+        try:
+            return method(self, *args)
+        finally:
+            self.hardware_s += time.perf_counter() - start
+    return timed
+
+
 class DmaChannel:
     """One PG021 simple-mode channel's registers."""
 
@@ -93,7 +106,7 @@ class VirtualBoard(pynq.Device):
         self.cpu = {}               # bo -> the CPU's view (uint8) of a buffer
         self.ddr = {}               # bo -> (device address, the DDR's copy)
         self.ops = []               # ("flush" | "invalidate" | "MM2S" | "S2MM", address, bytes)
-        self.hardware_s = 0.0       # time spent simulating the RTL (not host work)
+        self.hardware_s = 0.0       # time spent in the simulated device (registers, caches, RTL): not host work
         self.frames_done = 0
         self.hang_s2mm = False
         self.glitch_after_frames = None
@@ -117,11 +130,13 @@ class VirtualBoard(pynq.Device):
         return pynq.buffer.PynqBuffer(shape, dtype, buffer=self.cpu[bo], device=self, bo=bo, coherent=False,
                                       device_address=address)
 
+    @simulated
     def flush(self, bo, offset, vaddr, length):
         address, copy = self.ddr[bo]
         copy[offset:offset + length] = self.cpu[bo][offset:offset + length]
         self.ops.append(("flush", address + offset, length))
 
+    @simulated
     def invalidate(self, bo, offset, vaddr, length):
         address, copy = self.ddr[bo]
         self.cpu[bo][offset:offset + length] = copy[offset:offset + length]
@@ -134,26 +149,21 @@ class VirtualBoard(pynq.Device):
         raise ValueError(f"DMA access 0x{address:x}+{length} outside every allocated buffer")
 
     # --- register access
+    @simulated
     def read_registers(self, address, length):
         if ACCELERATOR_BASE <= address < ACCELERATOR_BASE + (1 << regs.ADDR_BITS):
-            value = self._simulate(self.model.read, address - ACCELERATOR_BASE)
+            value = self.model.read(address - ACCELERATOR_BASE)
         else:
             value = self._dma_read(address - DMA_BASE)
         return int(value).to_bytes(4, "little")[:length]
 
+    @simulated
     def write_registers(self, address, data):
         value = int.from_bytes(data, "little")
         if ACCELERATOR_BASE <= address < ACCELERATOR_BASE + (1 << regs.ADDR_BITS):
-            self._simulate(self.model.write, address - ACCELERATOR_BASE, value)
+            self.model.write(address - ACCELERATOR_BASE, value)
         else:
             self._dma_write(address - DMA_BASE, value)
-
-    def _simulate(self, call, *args):
-        start = time.perf_counter()
-        try:
-            return call(*args)
-        finally:
-            self.hardware_s += time.perf_counter() - start
 
     def _channel(self, offset):
         name = "S2MM" if offset >= CHANNEL_BASE["S2MM"] else "MM2S"
@@ -196,7 +206,7 @@ class VirtualBoard(pynq.Device):
             if self.hang_s2mm:
                 return                           # the output never arrives: the channel stays busy
             try:
-                out = self._simulate(self.model.receive, length // 8)
+                out = self.model.receive(length // 8)
             except Exception:                    # the RTL never delivered the packet: busy for ever
                 return
             self._ddr_span(channel.address, length)[:] = out.view(np.uint8)
