@@ -44,6 +44,20 @@ DMASR_HALTED, DMASR_INT_ERR, DMASR_IOC = 1 << 0, 1 << 4, 1 << 12
 ADDRESS, ADDRESS_MSB = 0x18, 0x1C
 
 
+def pynq_access(access):
+    return {"R": "read-only", "RW": "read-write"}.get(access, "write-only")
+
+
+def register_description():
+    """The accelerator's registers as a ``.hwh`` lists them to pynq (for ``register_map``),
+    from the register table; the LUT and BIAS tables appear as their first entry."""
+    def fields(register):
+        return {f.name: {"bit_offset": f.lsb, "bit_width": f.width, "access": pynq_access(register.access),
+                         "description": f.doc} for f in register.fields if f.name}
+    return {r.name: {"address_offset": r.address, "size": regs.DATA_BITS, "access": pynq_access(r.access),
+                     "description": r.doc, "fields": fields(r)} for r in regs.REGISTERS}
+
+
 def ip_description(length_width=26):
     """The ``ip_dict`` of the lutdnn overlay (Pynq-Z2 addresses; the DMA as the overlay builds it)."""
     dma_parameters = {"c_include_sg": "0", "c_micro_dma": "0", "c_sg_length_width": str(length_width),
@@ -52,7 +66,8 @@ def ip_description(length_width=26):
                       "c_m_axi_s2mm_data_width": "64"}
     return {
         "lutdnn_accelerator_0": {"type": VLNV, "phys_addr": ACCELERATOR_BASE, "addr_range": 1 << regs.ADDR_BITS,
-                                 "fullpath": "lutdnn_accelerator_0", "parameters": {}, "interrupts": {},
+                                 "fullpath": "lutdnn_accelerator_0", "registers": register_description(),
+                                 "parameters": {}, "interrupts": {},
                                  "gpio": {}, "state": None, "mem_id": None},
         "axi_dma": {"type": DMA_VLNV, "phys_addr": DMA_BASE, "addr_range": DMA_RANGE, "fullpath": "axi_dma",
                     "parameters": dma_parameters, "interrupts": {}, "gpio": {}, "state": None, "mem_id": None},

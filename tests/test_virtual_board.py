@@ -76,6 +76,8 @@ def test_pynq_binds_its_dma_driver_and_ours_by_vlnv(board, tmp_path):
     assert type(overlay.lutdnn_accelerator_0) is LutdnnAccelerator
     assert type(overlay.axi_dma) is pynq.lib.dma.DMA
     assert overlay.driver().build.lanes == 16
+    registers = overlay.lutdnn_accelerator_0.register_map      # pynq's view of the register table
+    assert int(registers.ID) == 0x4C555444 and int(registers.HW_PARAMS.LANES) == 16
 
 
 def test_whole_recordings_through_the_board_backend_equal_sim(board, tmp_path):

@@ -29,8 +29,12 @@ class BoardBackend:
         """One recording's complex spectra ``(frames, 129)`` -> enhanced spectra (context starts empty)."""
         if spectra.ndim != 2 or spectra.shape[1] != BINS:
             raise ValueError(f"the board backend takes (frames, {BINS}) spectra, got shape {spectra.shape}")
+        from lutdnn.host.accelerator.transport import AcceleratorError
         re, im = spectrum_to_words(spectra)
-        out_re, out_im, self.cycles = self.driver.run_recording(re, im)
+        try:
+            out_re, out_im, self.cycles = self.driver.run_recording(re, im)
+        except AcceleratorError as err:   # already retried once after a reset: the board is not well
+            raise CommandError(f"the board failed: {err}") from err
         return words_to_spectrum(out_re, out_im)
 
 
