@@ -170,3 +170,14 @@ def test_an_overlay_without_the_ip_is_refused(board, tmp_path, monkeypatch):
     monkeypatch.setattr(virtual_board, "ip_description", lambda length_width=26: description)
     with pytest.raises(AcceleratorError, match=r"has 0 IPs of type lutdnn.org:lutdnn:lutdnn_accelerator:1.0"):
         LutdnnOverlay(write_overlay(tmp_path))
+
+
+def test_the_command_line_reports_a_missing_overlay_and_a_short_dma(board, tmp_path):
+    wav = sorted(FSDD.glob("*.wav"))[0] if FSDD.is_dir() else pytest.skip("no shared speech data")
+    with pytest.raises(enhance.CommandError, match=r"cannot open the overlay .*missing.bit: overlay not found"):
+        run_enhance([str(wav), "-o", str(tmp_path / "out.wav"), "--backend", "board",
+                     "--overlay", str(tmp_path / "missing.bit")])
+    bit = write_overlay(tmp_path / "short", length_width=14)
+    with pytest.raises(enhance.CommandError, match=r"moves at most 16383 bytes per transfer"):
+        run_enhance([str(wav), "-o", str(tmp_path / "out.wav"), "--backend", "board", "--overlay", str(bit)])
+    assert not (tmp_path / "out.wav").exists()
