@@ -24,7 +24,7 @@ def enhance_signal(signal, backend):
 
 def backend_from_args(args):
     try:
-        return open_backend(args.backend, model=args.model, image=args.image)
+        return open_backend(args.backend, model=args.model, image=args.image, overlay=args.overlay)
     except (FileNotFoundError, ValueError) as err:
         raise CommandError(str(err)) from err
 
@@ -74,5 +74,7 @@ def register(sub):
     p.add_argument("-o", "--output", required=True, help="output wav (or folder when IN is a folder)")
     p.add_argument("--model", help="float model (.pt); default: the shipped model")
     p.add_argument("--image", help="weight image for the sim/cosim backends; default: the shipped 4-bit image")
+    p.add_argument("--overlay", help="board backend: the overlay's .bit (its .hwh beside it); "
+                   "default: the one installed with the package")
     p.add_argument("--backend", default="float", choices=sorted(BACKENDS), help="where the DNN runs")
     p.set_defaults(func=run)

@@ -12,7 +12,9 @@ from myhdl import ResetSignal, Signal, always_comb, always_seq, block, concat, i
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS
 from lutdnn.model.reference.formats import SPECTRUM_BITS, WORD_BITS
 
-from .axi_lite import HW_PARAMS_SHIFT_LANES, Registers, axi_lite_registers
+from lutdnn.host.accelerator.protocol import hw_params_value
+
+from .axi_lite import Registers, axi_lite_registers
 from .context_buffer import BIN_BITS, SLOT_BITS, context_buffer
 from .cordic_pipeline import pipeline_latency
 from .cordic_rotation import cordic_rotation
@@ -31,11 +33,6 @@ STAGE_LATENCY = 3      # output_stage pipeline depth (the phase waits as long)
 # The CORDIC pipelines advance only while a bin enters or one may still be inside
 # (one spare cycle); the rest of the frame (CODES) they hold still.
 CORDIC_FLUSH = pipeline_latency(DEFAULT_PARAMS) + 1
-
-
-def hw_params_word(lanes, max_code_bits, shift_lanes=False):
-    """REG_HW_PARAMS: lanes in bits 15:0, max code bits in 19:16, bit 20 the shift build."""
-    return lanes | (max_code_bits << 16) | (HW_PARAMS_SHIFT_LANES if shift_lanes else 0)
 
 
 def spectrum_word():
@@ -108,7 +105,7 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
     out_rd_addr = Signal(intbv(0)[OUT_ADDR_BITS:])
     out_even, out_odd = Signal(intbv(0)[2 * SPECTRUM_BITS:]), Signal(intbv(0)[2 * SPECTRUM_BITS:])
 
-    registers = axi_lite_registers(clk, reset, s_axi, regs, hw_params_word(lanes, max_code_bits, shift_lanes),
+    registers = axi_lite_registers(clk, reset, s_axi, regs, hw_params_value(lanes, max_code_bits, shift_lanes),
                                    shift_lanes)
     controller = frame_controller(
         clk, engine_reset, s_axis, m_axis, regs, vec_push, vec_re, vec_im, vec_done, vec_bin,

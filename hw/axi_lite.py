@@ -11,45 +11,49 @@ from lutdnn.model.reference.formats import KMAX, LUT_VALUE_BITS, BIAS_BITS, WORD
 
 from .axi_stream import WAIT_LIMIT, StreamTimeout
 
-ADDR_BITS = 13
-DATA_BITS = 32
-ID_VALUE = 0x4C555444          # "LUTD"
-REGISTER_MAP_VERSION = 1
+from lutdnn.host.accelerator.registers import ADDR_BITS, DATA_BITS, ID_VALUE, REGISTER_MAP_VERSION, \
+    STATUS_CAUSE_LSB, address, bit, field
 
-# byte addresses (docs/register_map.md)
-REG_ID = 0x000
-REG_VERSION = 0x004
-REG_CONTROL = 0x008
-REG_STATUS = 0x00C
-REG_CYCLES = 0x010
-REG_FRAMES = 0x014
-REG_HW_PARAMS = 0x018
-REG_CODE_BITS_1 = 0x020
-REG_CODE_BITS_2 = 0x024
-REG_FRAC_IN = 0x028
-REG_FRAC_HIDDEN = 0x02C
-REG_FRAC_OUT = 0x030
-REG_OUTPUT_MODE = 0x034
-REG_MASK_FLOOR = 0x038
-LUT_BASE = 0x800               # + 4 * (256 * layer + code): value[7:0], shift[11:8]
-BIAS_BASE = 0x1000             # + 4 * (256 * layer + output): bias[7:0]
-TABLE_STRIDE = 256             # entries reserved per layer in both tables
+# named constants of the register table (lutdnn.host.accelerator.registers, docs/register_map.md)
+REG_ID = address("ID")
+REG_VERSION = address("VERSION")
+REG_CONTROL = address("CONTROL")
+REG_STATUS = address("STATUS")
+REG_CYCLES = address("CYCLES")
+REG_FRAMES = address("FRAMES")
+REG_HW_PARAMS = address("HW_PARAMS")
+REG_CODE_BITS_1 = address("CODE_BITS_1")
+REG_CODE_BITS_2 = address("CODE_BITS_2")
+REG_FRAC_IN = address("FRAC_IN")
+REG_FRAC_HIDDEN = address("FRAC_HIDDEN")
+REG_FRAC_OUT = address("FRAC_OUT")
+REG_OUTPUT_MODE = address("OUTPUT_MODE")
+REG_MASK_FLOOR = address("MASK_FLOOR")
+LUT_BASE = address("LUT")
+BIAS_BASE = address("BIAS")
 
-CONTROL_SOFT_RESET = 1 << 0    # abort the frame, empty the context, clear the error
-CONTROL_CLEAR_CONTEXT = 1 << 1
-CONTROL_CLEAR_ERROR = 1 << 2
+CONTROL_SOFT_RESET = bit("CONTROL", "SOFT_RESET")
+CONTROL_CLEAR_CONTEXT = bit("CONTROL", "CLEAR_CONTEXT")
+CONTROL_CLEAR_ERROR = bit("CONTROL", "CLEAR_ERROR")
 
-STATUS_ERROR = 1 << 0
-STATUS_IDLE = 1 << 1
-ERROR_EARLY_TLAST = 1 << 4     # TLAST before the last beat of a packet
-ERROR_MISSING_TLAST = 1 << 5   # no TLAST on the last beat of a packet
-ERROR_BAD_LUT_SHIFT = 1 << 6   # a LUT entry written with shift > KMAX (ignored)
-ERROR_BAD_LUT_VALUE = 1 << 7   # shift build: a LUT value neither 0 nor +-2**a (ignored)
+STATUS_ERROR = bit("STATUS", "ERROR")
+STATUS_IDLE = bit("STATUS", "IDLE")
+ERROR_EARLY_TLAST = bit("STATUS", "EARLY_TLAST")
+ERROR_MISSING_TLAST = bit("STATUS", "MISSING_TLAST")
+ERROR_BAD_LUT_SHIFT = bit("STATUS", "BAD_LUT_SHIFT")
+ERROR_BAD_LUT_VALUE = bit("STATUS", "BAD_LUT_VALUE")
 ERROR_CAUSE_BITS = 3           # causes of every build; the shift build adds BAD_LUT_VALUE
-HW_PARAMS_SHIFT_LANES = 1 << 20   # the build's MAC lanes shift instead of multiplying
-FRAC_BITS = 5
-CODE_BITS_FIELD = 4
-
+HW_PARAMS_SHIFT_LANES = bit("HW_PARAMS", "SHIFT_LANES")
+FRAC_BITS = field("FRAC_IN").width
+CODE_BITS_FIELD = field("CODE_BITS_1").width
+MASK_FLOOR_BITS = field("MASK_FLOOR").width
+LUT_VALUE = field("LUT", "VALUE")
+LUT_SHIFT = field("LUT", "SHIFT")
+BIAS_VALUE = field("BIAS", "VALUE")
+SOFT_RESET_BIT = CONTROL_SOFT_RESET.bit_length() - 1
+CLEAR_CONTEXT_BIT = CONTROL_CLEAR_CONTEXT.bit_length() - 1
+CLEAR_ERROR_BIT = CONTROL_CLEAR_ERROR.bit_length() - 1
+OUTPUT_MODE_BIT = field("OUTPUT_MODE").lsb
 
 class AxiLite:
     """AXI4-Lite slave port signals (``s_axi_*`` once converted)."""
@@ -159,7 +163,7 @@ def axi_lite_registers(clk, reset, bus, regs, hw_params, shift_lanes=False):
     read_addr = Signal(intbv(0)[ADDR_BITS - 2:])
     region = Signal(intbv(0)[ADDR_BITS - 2 - table_bits:])
     table_index = Signal(intbv(0)[table_bits:])
-    new_shift = Signal(intbv(0)[4:])
+    new_shift = Signal(intbv(0)[LUT_SHIFT.width:])
     bad_shift = Signal(bool(0))
 
     @always_comb
@@ -181,7 +185,7 @@ def axi_lite_registers(clk, reset, bus, regs, hw_params, shift_lanes=False):
     def split_address():
         region.next = word_addr[ADDR_BITS - 2:table_bits]
         table_index.next = word_addr[table_bits:]
-        new_shift.next = bus.wdata[12:8]
+        new_shift.next = bus.wdata[LUT_SHIFT.msb + 1:LUT_SHIFT.lsb]
 
     @always_comb
     def check_shift():
@@ -200,9 +204,9 @@ def axi_lite_registers(clk, reset, bus, regs, hw_params, shift_lanes=False):
         if write_go:
             bus.bvalid.next = 1
             if word_addr == REG_CONTROL >> 2:
-                regs.soft_reset.next = bus.wdata[0]
-                regs.clear_context.next = bus.wdata[1]
-                clear_error.next = bus.wdata[0] or bus.wdata[2]
+                regs.soft_reset.next = bus.wdata[SOFT_RESET_BIT]
+                regs.clear_context.next = bus.wdata[CLEAR_CONTEXT_BIT]
+                clear_error.next = bus.wdata[SOFT_RESET_BIT] or bus.wdata[CLEAR_ERROR_BIT]
             elif word_addr == REG_CODE_BITS_1 >> 2:
                 regs.code_bits_1.next = bus.wdata[CODE_BITS_FIELD:]
             elif word_addr == REG_CODE_BITS_2 >> 2:
@@ -214,21 +218,21 @@ def axi_lite_registers(clk, reset, bus, regs, hw_params, shift_lanes=False):
             elif word_addr == REG_FRAC_OUT >> 2:
                 regs.frac_out.next = bus.wdata[FRAC_BITS:]
             elif word_addr == REG_OUTPUT_MODE >> 2:
-                regs.output_mode.next = bus.wdata[0]
+                regs.output_mode.next = bus.wdata[OUTPUT_MODE_BIT]
             elif word_addr == REG_MASK_FLOOR >> 2:
-                regs.mask_floor.next = bus.wdata[WORD_BITS:]
+                regs.mask_floor.next = bus.wdata[MASK_FLOOR_BITS:]
             elif region == lut_region:
                 # codes beyond the built table width are ignored
                 if table_index[8:] < (1 << len(regs.lut_code)) and new_shift <= KMAX:
                     regs.lut_we.next = 1
                 regs.lut_layer.next = table_index[8]
                 regs.lut_code.next = table_index[len(regs.lut_code):]
-                regs.lut_value.next = bus.wdata[LUT_VALUE_BITS:].signed()
+                regs.lut_value.next = bus.wdata[LUT_VALUE.msb + 1:LUT_VALUE.lsb].signed()
                 regs.lut_shift.next = new_shift
             elif region == bias_region:
                 regs.bias_we.next = 1
                 regs.bias_addr.next = table_index
-                regs.bias_value.next = bus.wdata[BIAS_BITS:].signed()
+                regs.bias_value.next = bus.wdata[BIAS_VALUE.msb + 1:BIAS_VALUE.lsb].signed()
 
     # the causes raised this cycle, highest bit first; only the shift build has BAD_LUT_VALUE
     causes = (regs.lut_value_error,) * shift_lanes + (bad_shift, regs.error_set)
@@ -253,8 +257,8 @@ def axi_lite_registers(clk, reset, bus, regs, hw_params, shift_lanes=False):
             elif read_addr == REG_VERSION >> 2:
                 bus.rdata.next = REGISTER_MAP_VERSION
             elif read_addr == REG_STATUS >> 2:
-                bus.rdata.next = concat(intbv(0)[DATA_BITS - 4 - cause_bits:], error_causes,
-                                        intbv(0)[2:], regs.idle, error_causes != 0)
+                bus.rdata.next = concat(intbv(0)[DATA_BITS - STATUS_CAUSE_LSB - cause_bits:], error_causes,
+                                        intbv(0)[STATUS_CAUSE_LSB - 2:], regs.idle, error_causes != 0)
             elif read_addr == REG_CYCLES >> 2:
                 bus.rdata.next = regs.frame_cycles
             elif read_addr == REG_FRAMES >> 2:

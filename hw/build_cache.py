@@ -1,7 +1,13 @@
 """The cache of built tool artefacts (myhdl.vpi, the Verilator model): where it
-lives, and building one artefact once however many processes ask at a time."""
+lives, and building one artefact once however many processes ask at a time.
+
+Each artefact has its SHA-256 beside it (``<name>.sha256``), written after the
+build; an artefact without it or not matching it (truncated, damaged) is
+rebuilt, so a bad cache entry never gets loaded.
+"""
 
 import fcntl
+import hashlib
 import os
 import time
 from pathlib import Path
@@ -30,19 +36,46 @@ def _wait_for_lock(lock_file, timeout_s, what):
             time.sleep(LOCK_POLL_S)
 
 
+def _digest_file(target):
+    return target.with_name(target.name + ".sha256")
+
+
+def _sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _intact(target):
+    """Is ``target`` there and equal to the digest recorded when it was built?"""
+    digest_file = _digest_file(target)
+    return target.is_file() and digest_file.is_file() and digest_file.read_text().strip() == _sha256(target)
+
+
+def _record_digest(target):
+    digest_file = _digest_file(target)
+    tmp = digest_file.with_name(f".{digest_file.name}.{os.getpid()}")
+    tmp.write_text(_sha256(target) + "\n")
+    os.replace(tmp, digest_file)
+
+
 def build_once(target, build, lock_timeout_s):
     """``target`` (a file path), calling ``build(target)`` first unless it exists.
 
     Concurrent callers (parallel test workers) wait on a file lock beside
     ``target`` (ToolError after ``lock_timeout_s``); ``build`` must make the file
-    appear by atomic rename, so a half-built file is never seen.
+    appear by atomic rename, so a half-built file is never seen.  A ``target``
+    that does not match its recorded digest is built again.
     """
     target = Path(target)
-    if target.is_file():
+    if _intact(target):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target.parent / ".lock", "w") as lock:
         _wait_for_lock(lock, lock_timeout_s, target)
-        if not target.is_file():
+        if not _intact(target):
             build(target)
+            _record_digest(target)
     return target

@@ -19,10 +19,11 @@ from myhdl import ConcatSignal, Signal, always, always_comb, block, concat, intb
 from lutdnn.model.reference.formats import KMAX, LUT_VALUE_BITS
 from lutdnn.model.reference.packing import BEAT_BITS
 
+from lutdnn.host.accelerator.protocol import CODE_WIDTHS
+
 from . import shift_entry
 
 WEIGHT_BITS = LUT_VALUE_BITS + KMAX
-CODE_WIDTHS = (2, 3, 4, 8)   # code widths M the stream format defines
 
 
 def entry_bits(shift_lanes):
@@ -34,11 +35,6 @@ def entry_word(shift_lanes):
     if shift_lanes:
         return intbv(0)[shift_entry.ENTRY_BITS:]
     return intbv(0, min=-(1 << (WEIGHT_BITS - 1)), max=1 << (WEIGHT_BITS - 1))
-
-
-def supported_code_widths(max_code_bits):
-    """Code widths a decoder built for ``max_code_bits`` accepts at run time."""
-    return tuple(m for m in CODE_WIDTHS if m <= max_code_bits)
 
 
 def check_geometry(lanes, max_code_bits):
@@ -60,7 +56,7 @@ def lut_decode(clk, lut_we, lut_layer, lut_code, lut_value, lut_shift, lut_error
           value that is not 0 or a power of two, and is dropped
       layer: the LUT the lanes read (0: layer 1, 1: layer 2)
       code_bits: the run-time code width M (a width outside
-          :func:`supported_code_widths` decodes every code as 0)
+          :func:`lutdnn.host.accelerator.protocol.supported_code_widths` decodes every code as 0)
       group: one beat of packed codes, lane ``p`` at bits ``p*M .. p*M+M-1``
       weights: ``lanes`` decoded entries of :func:`entry_bits` ``B`` bits (s16
           weights, or shift-build entries), lane ``p`` at bits ``Bp .. Bp+B-1``,

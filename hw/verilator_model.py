@@ -4,7 +4,12 @@ library (hw/verilator_harness.cpp) and driven through ctypes.
 The build is cached under the project's cache directory (never the
 repository), keyed by the generated Verilog, the harness and the Verilator
 version; concurrent builders wait on a file lock and the library appears by
-atomic rename.
+atomic rename; a SHA-256 beside each library is checked before it is loaded,
+and a library that does not match (truncated, damaged) is rebuilt.
+
+A model is one transport of the accelerator driver
+(lutdnn.host.accelerator.driver): ``send`` queues a packet and ``receive``
+clocks the model until the output packet is out (or its cycle budget ends).
 """
 
 import ctypes
@@ -15,10 +20,11 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from . import axi_lite, driver
+from lutdnn.host.accelerator.driver import Driver
+from lutdnn.host.accelerator.transport import AcceleratorError, Transport, TransportTimeout, check_packet
+
 from .accelerator_top import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
 from .build_cache import build_once, default_cache_dir
-from .frame_controller import SPECTRUM_BEATS
 from .tools import ToolError, require_tool, run_tool
 from .top_verilog import TOP, generate_verilog
 
@@ -31,7 +37,7 @@ AXIL_MAX_CYCLES = 1000
 FRAME_MAX_CYCLES = 10_000_000   # far beyond a frame (about 19 k cycles): only a hang gets here
 
 
-class CosimError(RuntimeError):
+class CosimError(TransportTimeout):
     """The Verilator model misbehaved: a stream or register access timed out."""
 
 
@@ -76,7 +82,6 @@ def build_library(lanes=DEFAULT_LANES, max_code_bits=DEFAULT_MAX_CODE_BITS, cach
 
 def _bind(lib):
     p, u32, i64, u64, dbl = ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int64, ctypes.c_uint64, ctypes.c_double
-    ptr = np.ctypeslib.ndpointer
     lib.lutdnn_model_new.restype = p
     lib.lutdnn_model_new.argtypes = []
     lib.lutdnn_model_free.argtypes = [p]
@@ -85,22 +90,27 @@ def _bind(lib):
     lib.lutdnn_axil_write.argtypes = [p, u32, u32, ctypes.c_int]
     lib.lutdnn_axil_read.argtypes = [p, u32, ctypes.POINTER(u32), ctypes.c_int]
     lib.lutdnn_stream.restype = i64
-    lib.lutdnn_stream.argtypes = [p, ptr(np.uint64, flags="C"), ptr(np.uint8, flags="C"), i64,
-                                  ptr(np.uint64, flags="C"), ptr(np.uint8, flags="C"), i64,
-                                  dbl, dbl, u64, i64, ctypes.POINTER(i64), ctypes.POINTER(i64)]
+    # Arrays go as raw addresses: a C-level conversion, so a Ctrl-C cannot land inside a Python
+    # ``from_param`` and come out as ctypes.ArgumentError instead of KeyboardInterrupt.
+    lib.lutdnn_stream.argtypes = [p, p, p, i64, p, p, i64, dbl, dbl, u64, i64, ctypes.POINTER(i64),
+                                  ctypes.POINTER(i64)]
     return lib
 
 
-class VerilatorModel:
+class VerilatorModel(Transport):
     """One instance of the compiled top level (the shift build with ``shift_lanes``), out of reset."""
 
     def __init__(self, lanes=DEFAULT_LANES, max_code_bits=DEFAULT_MAX_CODE_BITS, cache_dir=None, shift_lanes=False):
         self.lanes = lanes
         self.max_code_bits = max_code_bits
         self.shift_lanes = shift_lanes
+        self.gap = self.stall = 0.0      # input gaps / output stalls of the next packets (fractions)
+        self.seed = 0
         self._handle = None
+        self._pending = []
         self._lib = _bind(ctypes.CDLL(str(build_library(lanes, max_code_bits, cache_dir, shift_lanes))))
         self._handle = self._lib.lutdnn_model_new()
+        self._driver = Driver(self)
 
     def close(self):
         if self._handle:
@@ -110,18 +120,24 @@ class VerilatorModel:
     def __del__(self):
         self.close()
 
+    def _live(self):
+        """The model's handle; AcceleratorError after close() (a freed model must not be touched)."""
+        if not self._handle:
+            raise AcceleratorError("the Verilator model was closed")
+        return self._handle
+
     @property
     def cycles(self):
         """Clock cycles simulated since the model was made."""
-        return self._lib.lutdnn_model_cycles(self._handle)
+        return self._lib.lutdnn_model_cycles(self._live())
 
     def write(self, address, value):
-        if self._lib.lutdnn_axil_write(self._handle, address, value & 0xFFFFFFFF, AXIL_MAX_CYCLES):
+        if self._lib.lutdnn_axil_write(self._live(), address, value & 0xFFFFFFFF, AXIL_MAX_CYCLES):
             raise CosimError(f"AXI4-Lite write to 0x{address:04x} was not answered")
 
     def read(self, address):
         data = ctypes.c_uint32()
-        if self._lib.lutdnn_axil_read(self._handle, address, ctypes.byref(data), AXIL_MAX_CYCLES):
+        if self._lib.lutdnn_axil_read(self._live(), address, ctypes.byref(data), AXIL_MAX_CYCLES):
             raise CosimError(f"AXI4-Lite read of 0x{address:04x} was not answered")
         return data.value
 
@@ -135,44 +151,45 @@ class VerilatorModel:
         out = np.zeros(n_out, np.uint64)
         out_last = np.zeros(n_out, np.uint8)
         sent, received = ctypes.c_int64(), ctypes.c_int64()
-        cycles = self._lib.lutdnn_stream(self._handle, beats, lasts, len(beats), out, out_last, n_out,
-                                         gap, stall, seed, max_cycles, ctypes.byref(sent), ctypes.byref(received))
+        cycles = self._lib.lutdnn_stream(self._live(), beats.ctypes.data, lasts.ctypes.data, len(beats),
+                                         out.ctypes.data, out_last.ctypes.data, n_out, gap, stall, seed,
+                                         max_cycles, ctypes.byref(sent), ctypes.byref(received))
         if cycles < 0:
             raise CosimError(f"stream stalled: {sent.value} of {len(beats)} beats accepted, "
                              f"{received.value} of {n_out} delivered in {max_cycles} cycles")
         return out, out_last.astype(bool), cycles
 
+    def send(self, beats):
+        """Queue one packet; it enters the model while the next ``receive`` clocks it."""
+        self._pending.append(np.asarray(beats, np.uint64))
+
+    def receive(self, count):
+        packets, self._pending = self._pending, []
+        beats = np.concatenate(packets) if packets else np.zeros(0, np.uint64)
+        lasts = np.zeros(len(beats), bool)
+        lasts[np.cumsum([len(p) for p in packets]) - 1] = True
+        out, out_last, _ = self.stream(beats, lasts, count, self.gap, self.stall, self.seed)
+        self.seed += 1
+        check_packet(out, out_last, count)
+        return out
+
+    def reset(self):
+        self._pending = []
+
     def load(self, image):
         """Check ``image`` against this build and write its registers, LUTs and biases."""
-        driver.check_image(image, self.lanes, self.max_code_bits, self.shift_lanes)
-        for address, value in driver.register_writes(image):
-            self.write(address, value)
+        self._driver.load(image)
 
     def clear_context(self):
-        self.write(axi_lite.REG_CONTROL, axi_lite.CONTROL_CLEAR_CONTEXT)
+        self._driver.clear_context()
 
     def run_frames(self, image, re, im, gap=0.0, stall=0.0, seed=0):
-        """Frames of s16 words ``(T, 129)`` through the loaded model -> ``(re, im, cycles per frame)``.
+        """Frames of s16 words ``(T, 129)`` through the loaded ``image`` -> ``(re, im, cycles per frame)``.
 
         ``cycles per frame`` is the CYCLES register after each frame (first input
         beat to last output beat).
         """
-        codes = driver.code_beats(image)
-        packet = np.concatenate([np.zeros(SPECTRUM_BEATS, np.uint64), codes])
-        lasts = np.concatenate([driver.last_flags(SPECTRUM_BEATS), driver.last_flags(len(codes))])
-        out_re, out_im, cycles = [], [], []
-        for t in range(len(re)):
-            packet[:SPECTRUM_BEATS] = driver.spectrum_beats(re[t], im[t])
-            out, out_last, _ = self.stream(packet, lasts, SPECTRUM_BEATS, gap, stall, seed + t)
-            if not out_last[-1] or out_last[:-1].any():
-                raise CosimError(f"frame {t}: TLAST not on (only) the last output beat")
-            words = driver.unpack_spectrum(out)
-            out_re.append(words[0])
-            out_im.append(words[1])
-            cycles.append(self.read(axi_lite.REG_CYCLES))
-        status = self.read(axi_lite.REG_STATUS)
-        if status & axi_lite.STATUS_ERROR:
-            raise CosimError(f"the accelerator flagged an error (STATUS 0x{status:08x})")
-        shape = (len(re), len(re[0]) if len(re) else 0)
-        return (np.array(out_re, np.int64).reshape(shape), np.array(out_im, np.int64).reshape(shape),
-                np.array(cycles, np.int64))
+        if self._driver.image is not image:
+            raise AcceleratorError("run_frames got an image other than the loaded one: load(image) first")
+        self.gap, self.stall, self.seed = gap, stall, seed
+        return self._driver.run_frames(re, im)

@@ -19,6 +19,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# the board environment (Python 3.10, numpy 1.x, pynq) in which `make test` runs the virtual board
+bash scripts/board_venv.sh
+
 # torch is pinned to the CPU build; an unpinned torch would pull a multi-GB CUDA build.
 "$PYTHON" -m pip install -q --disable-pip-version-check "torch==2.13.0"
 "$PYTHON" -m pip install -q --disable-pip-version-check -e ".[test]"

@@ -10,7 +10,8 @@ import numpy as np
 from myhdl import ResetSignal, Signal, StopSimulation, block, instance
 
 from hw_testing import clock
-from lutdnn.hw import axi_lite, driver
+from lutdnn.host.accelerator import protocol
+from lutdnn.hw import axi_lite
 from lutdnn.hw.axi_lite import AxiLite
 from lutdnn.hw.axi_stream import AxiStream
 from lutdnn.hw.frame_controller import SPECTRUM_BEATS
@@ -62,12 +63,12 @@ def top_bench(dut_block, ports, image, re, im, out, status, seed=0, gap=0.0, sta
     dut = dut_block(*ports.args())
     clk, s_axis, m_axis, s_axi = ports.clk, ports.s_axis, ports.m_axis, ports.s_axi
     rng_in, rng_out = random.Random(seed), random.Random(seed + 1)
-    codes = driver.code_beats(image)
+    codes = protocol.code_beats(image)
     if packets is None:
         packets = []
         for t in range(len(re)):
-            packets.append((driver.spectrum_beats(re[t], im[t]), driver.last_flags(SPECTRUM_BEATS)))
-            packets.append((codes, driver.last_flags(len(codes))))
+            packets.append((protocol.spectrum_beats(re[t], im[t]), protocol.last_flags(SPECTRUM_BEATS)))
+            packets.append((codes, protocol.last_flags(len(codes))))
         expected_frames = len(re)
     else:
         packets, expected_frames = packets
@@ -81,7 +82,7 @@ def top_bench(dut_block, ports, image, re, im, out, status, seed=0, gap=0.0, sta
             yield clk.posedge
         ports.reset.next = 0
         yield clk.posedge
-        for address, value in driver.register_writes(image):
+        for address, value in protocol.register_writes(image):
             yield from s_axi.write(clk, address, value)
         loaded.next = 1
         for beats, lasts in packets:
@@ -106,7 +107,7 @@ def output_words(out):
     """Collected output beats -> ``(re, im)`` ``(frames, 129)`` and the TLAST flags."""
     beats = np.array([b for b, _ in out], np.uint64).reshape(-1, SPECTRUM_BEATS)
     lasts = np.array([last for _, last in out]).reshape(-1, SPECTRUM_BEATS)
-    words = [driver.unpack_spectrum(frame) for frame in beats]
+    words = [protocol.unpack_spectrum(frame) for frame in beats]
     return np.array([w[0] for w in words]), np.array([w[1] for w in words]), lasts
 
 

@@ -8,7 +8,7 @@ import pytest
 from hw_bench import TopPorts, data_dir_or_none, output_words, random_image, speech_words, top_bench
 from hw_testing import converted_under_hash_seeds, needs_tools
 from lutdnn.hw import axi_lite as reg
-from lutdnn.hw import driver
+from lutdnn.host.accelerator import protocol
 from lutdnn.hw.accelerator_top import accelerator_top
 from lutdnn.hw.cosim import cosimulation
 from lutdnn.hw.frame_controller import SPECTRUM_BEATS
@@ -57,12 +57,12 @@ def test_icarus_consecutive_frames_bit_exact(tmp_path):
 def test_icarus_early_tlast_flags_error_then_recovers(tmp_path):
     image = random_image(16)
     re, im = speech_words(data_dir_or_none(), frames=2, start=10)
-    codes = driver.code_beats(image)
+    codes = protocol.code_beats(image)
     early = np.zeros(SPECTRUM_BEATS, bool)
     early[3] = True
-    packets = [(driver.spectrum_beats(re[0], im[0])[:4], early[:4]),
-               (driver.spectrum_beats(re[1], im[1]), driver.last_flags(SPECTRUM_BEATS)),
-               (codes, driver.last_flags(len(codes)))]
+    packets = [(protocol.spectrum_beats(re[0], im[0])[:4], early[:4]),
+               (protocol.spectrum_beats(re[1], im[1]), protocol.last_flags(SPECTRUM_BEATS)),
+               (codes, protocol.last_flags(len(codes)))]
     out, (status, _, frames) = run_top(icarus_top(tmp_path), image, re, im, packets=(packets, 1))
     check_frames(out, image, re[1:], im[1:])
     assert status == reg.STATUS_IDLE | reg.STATUS_ERROR | reg.ERROR_EARLY_TLAST and frames == 1

@@ -7,7 +7,7 @@ import pytest
 from hw_bench import data_dir_or_none, random_image, speech_words
 from hw_testing import needs_tools
 from lutdnn.hw import axi_lite as reg
-from lutdnn.hw import driver
+from lutdnn.host.accelerator import protocol
 from lutdnn.hw.frame_controller import SPECTRUM_BEATS
 from lutdnn.model.reference.accelerator import Accelerator
 from lutdnn.model.reference.formats import OUTPUT_MAGNITUDE, OUTPUT_MASK
@@ -77,19 +77,19 @@ def settled_status(model, polls=100):
 
 
 def packets_for(image, re, im):
-    codes = driver.code_beats(image)
-    spectrum = driver.spectrum_beats(re, im)
+    codes = protocol.code_beats(image)
+    spectrum = protocol.spectrum_beats(re, im)
     return spectrum, codes
 
 
 def bad_spectrum_early_last(spectrum, codes):
     lasts = np.zeros(SPECTRUM_BEATS, bool)
     lasts[10] = True
-    return [(spectrum, lasts), (codes, driver.last_flags(len(codes)))], reg.ERROR_EARLY_TLAST | reg.ERROR_MISSING_TLAST
+    return [(spectrum, lasts), (codes, protocol.last_flags(len(codes)))], reg.ERROR_EARLY_TLAST | reg.ERROR_MISSING_TLAST
 
 
 def bad_spectrum_no_last(spectrum, codes):
-    return ([(spectrum, np.zeros(SPECTRUM_BEATS, bool)), (codes, driver.last_flags(len(codes)))],
+    return ([(spectrum, np.zeros(SPECTRUM_BEATS, bool)), (codes, protocol.last_flags(len(codes)))],
             reg.ERROR_MISSING_TLAST)
 
 
@@ -99,14 +99,14 @@ def bad_codes_early_last(spectrum, codes):
     # the codes after the early TLAST are taken as a spectrum packet without TLAST,
     # then dropped up to the packet's real end
     lasts[-1] = True
-    return [(spectrum, driver.last_flags(SPECTRUM_BEATS)), (codes, lasts)], \
+    return [(spectrum, protocol.last_flags(SPECTRUM_BEATS)), (codes, lasts)], \
         reg.ERROR_EARLY_TLAST | reg.ERROR_MISSING_TLAST
 
 
 def bad_codes_no_last(spectrum, codes):
     # the next spectrum packet is swallowed while looking for the TLAST
-    return [(spectrum, driver.last_flags(SPECTRUM_BEATS)), (codes, np.zeros(len(codes), bool)),
-            (spectrum, driver.last_flags(SPECTRUM_BEATS))], reg.ERROR_MISSING_TLAST
+    return [(spectrum, protocol.last_flags(SPECTRUM_BEATS)), (codes, np.zeros(len(codes), bool)),
+            (spectrum, protocol.last_flags(SPECTRUM_BEATS))], reg.ERROR_MISSING_TLAST
 
 
 @pytest.mark.parametrize("malformed", [bad_spectrum_early_last, bad_spectrum_no_last, bad_codes_early_last,
@@ -148,7 +148,7 @@ def test_soft_reset_aborts_a_frame(model_factory, speech):
 
 def test_incompatible_image_is_refused(model_factory):
     image = random_image(8, lanes=8)
-    with pytest.raises(driver.IncompatibleImage, match="8 lanes"):
+    with pytest.raises(protocol.IncompatibleImage, match="8 lanes"):
         model_factory(image)
 
 
@@ -235,7 +235,7 @@ def test_shift_build_refuses_a_non_power_of_two_lut_value(model_factory, speech,
     got_re, got_im, _ = model.run_frames(p2_image, re, im)
     want_re, want_im = Accelerator(p2_image).process(re, im)
     assert np.array_equal(got_re, want_re) and np.array_equal(got_im, want_im)
-    with pytest.raises(driver.IncompatibleImage, match=r"layer 1's LUT entry for code \d+ has value \d+, not 0"):
+    with pytest.raises(protocol.IncompatibleImage, match=r"layer 1's LUT entry for code \d+ has value \d+, not 0"):
         model.load(random_image(12))
 
 

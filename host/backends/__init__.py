@@ -8,8 +8,7 @@ A backend is built by ``open_backend(name, model=..., image=...)`` and has
 - ``name``: the backend's name, for reports.
 
 ``float`` runs the float network; ``sim`` the bit-exact integer reference on a
-weight image; ``cosim`` the generated Verilog (``board``, the overlay via
-pynq, joins them with the overlay).
+weight image; ``cosim`` the generated Verilog; ``board`` the overlay on a PYNQ board (via pynq).
 """
 
 import importlib
@@ -18,6 +17,7 @@ BACKENDS = {
     "float": "lutdnn.host.backends.float_model",
     "sim": "lutdnn.host.backends.sim",
     "cosim": "lutdnn.host.backends.cosim",
+    "board": "lutdnn.host.backends.board",
 }
 
 

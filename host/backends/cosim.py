@@ -1,7 +1,7 @@
 """``cosim``: the generated top-level Verilog, compiled by Verilator, run frame by frame.
 
 Every frame goes through the AXI ports exactly as on the board: a spectrum
-packet, the code packet, and the 65-beat output packet back (lutdnn.hw.driver).
+packet, the code packet, and the 65-beat output packet back (lutdnn.host.accelerator).
 The output must equal ``sim`` bit for bit.  An image whose every LUT value is
 0 or a power of two (the p2 schemes) runs on the shift build, whose MAC lanes
 shift instead of multiplying; any other image on the multiplier build.  The
@@ -19,7 +19,7 @@ class CosimBackend:
     def __init__(self, image, cache_dir=None):
         # imported here: building the model needs the hardware packages and tools only when used
         from lutdnn.hw.accelerator_top import DEFAULT_MAX_CODE_BITS
-        from lutdnn.hw.driver import check_image
+        from lutdnn.host.accelerator.protocol import check_image
         from lutdnn.hw.lut_decode import check_geometry
         from lutdnn.hw.shift_entry import representable
         from lutdnn.hw.verilator_model import VerilatorModel

@@ -1,0 +1,63 @@
+"""``board``: the accelerator on a PYNQ board, through the lutdnn overlay (lutdnn.overlay).
+
+The same driver as ``cosim`` (lutdnn.host.accelerator.driver) over pynq's MMIO
+and AXI DMA; the output must equal ``sim`` bit for bit.  pynq is imported only
+here, so every other backend runs without it.
+"""
+
+from pathlib import Path
+
+from lutdnn.host.errors import CommandError
+from lutdnn.host.framing import BINS
+from lutdnn.model import weight_image
+from lutdnn.model.reference.formats import spectrum_to_words, words_to_spectrum
+
+DEFAULT_OVERLAY = Path(__file__).resolve().parents[2] / "overlay" / "lutdnn.bit"
+
+
+class BoardBackend:
+    name = "board"
+
+    def __init__(self, image, driver):
+        self.image = image
+        self.level_dbfs = image.level_dbfs
+        self.driver = driver
+        self.driver.load(image)
+        self.cycles = []
+
+    def process(self, spectra):
+        """One recording's complex spectra ``(frames, 129)`` -> enhanced spectra (context starts empty)."""
+        if spectra.ndim != 2 or spectra.shape[1] != BINS:
+            raise ValueError(f"the board backend takes (frames, {BINS}) spectra, got shape {spectra.shape}")
+        from lutdnn.host.accelerator.transport import AcceleratorError
+        re, im = spectrum_to_words(spectra)
+        try:
+            out_re, out_im, self.cycles = self.driver.run_recording(re, im)
+        except AcceleratorError as err:   # already retried once after a reset: the board is not well
+            raise CommandError(f"the board failed: {err}") from err
+        return words_to_spectrum(out_re, out_im)
+
+
+def open_overlay(path):
+    """The driver of the accelerator in the overlay ``path`` (a .bit with its .hwh)."""
+    try:
+        from lutdnn.overlay.accelerator_ip import LutdnnOverlay
+    except ImportError as err:
+        raise CommandError(f"the board backend needs pynq ({err}); it runs on a PYNQ board "
+                           "(pip install pynq there)") from err
+    from lutdnn.host.accelerator.transport import AcceleratorError
+    try:
+        return LutdnnOverlay(path).driver()
+    except (AcceleratorError, OSError, RuntimeError) as err:
+        raise CommandError(f"cannot open the overlay {path}: {err}") from err
+
+
+def open(image=None, overlay=None, **_):
+    """``image``: a weight image (path, WeightImage or None for the shipped one); ``overlay``: the .bit."""
+    from lutdnn.host.accelerator.transport import AcceleratorError
+    image = weight_image.resolve(image)
+    driver = open_overlay(str(overlay or DEFAULT_OVERLAY))
+    try:
+        return BoardBackend(image, driver)
+    except AcceleratorError as err:
+        raise CommandError(str(err)) from err
