@@ -21,7 +21,7 @@ def random_model(tmp_path_factory):
     """A randomly initialised (untrained) model file, for plumbing tests."""
     from lutdnn.model.network import EnhancementNet, save_model
     torch.manual_seed(1)
-    path = tmp_path_factory.mktemp("model") / "random.pt"
+    path = tmp_path_factory.mktemp("model") / "random.npz"
     save_model(EnhancementNet(), path)
     return path
 
