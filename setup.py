@@ -31,7 +31,7 @@ setup(
         "lutdnn.model": ["default/*.npz", "default/*.json", "default/*.img"],
         "lutdnn.hw": ["*.cpp", "*.vlt"],
         "lutdnn.notebooks": ["*.ipynb"],
-        "lutdnn.overlay": ["boards/*/*", "*.bit", "*.hwh"],
+        "lutdnn.overlay": ["boards/*", "boards/*/*", "*.bit", "*.hwh"],
     },
     include_package_data=True,
     # the runtime (enhance on the float/sim/board backends) needs only these; a PYNQ board has no torch wheel
@@ -51,6 +51,8 @@ setup(
     },
     entry_points={
         "console_scripts": ["lutdnn = lutdnn.host.cli:main"],
+        # pynq finds Overlay("lutdnn.bit") in lutdnn/overlay/ by this relative name (make install puts it there)
+        "pynq.overlays": ["lutdnn = lutdnn.overlay"],
         "pynq.notebooks": ["lutdnn = lutdnn.notebooks"],
     },
 )

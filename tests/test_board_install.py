@@ -86,7 +86,7 @@ PYTHON310 = pyenv_python310()
 
 
 @pytest.mark.skipif(PYTHON310 is None, reason="no Python 3.10 under `pyenv root`/versions (PYNQ 3.x's Python)")
-def test_plain_pip_install_on_python310_numpy1_pulls_no_torch_and_enhances(tmp_path):
+def test_plain_pip_install_on_python310_numpy1_pulls_no_torch_enhances_and_registers_with_pynq(tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([PYTHON310, "-m", "venv", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
@@ -107,3 +107,21 @@ def test_plain_pip_install_on_python310_numpy1_pulls_no_torch_and_enhances(tmp_p
                           capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert len(sf.read(tmp_path / "out.wav")[0]) == 8000
+    shipped = subprocess.run([str(python), "-c", PACKAGING_PROBE], capture_output=True, text=True, timeout=120,
+                             env=env, cwd=tmp_path)
+    assert shipped.returncode == 0, shipped.stderr
+    overlays, notebooks, board_files, notebook_files = shipped.stdout.splitlines()
+    assert overlays == "lutdnn = lutdnn.overlay" and notebooks == "lutdnn = lutdnn.notebooks"
+    assert board_files == "makefile" and notebook_files.endswith(".ipynb")
+
+
+# What PYNQ reads from an installed package: its entry points, the board folders, the notebooks
+PACKAGING_PROBE = textwrap.dedent("""
+    from importlib.metadata import entry_points
+    from pathlib import Path
+    import lutdnn.notebooks, lutdnn.overlay
+    for group in ("pynq.overlays", "pynq.notebooks"):
+        print(*[f"{e.name} = {e.value}" for e in entry_points(group=group)])
+    print(*sorted(p.name for p in (Path(lutdnn.overlay.__file__).parent / "boards" / "Pynq-Z2").iterdir()))
+    print(*sorted(p.name for p in Path(lutdnn.notebooks.__file__).parent.glob("*.ipynb")))
+""")
