@@ -95,6 +95,10 @@ def load_model_file(path=None):
     if not path.is_file():
         raise FileNotFoundError(f"model file not found: {path}")
     arrays = read_arrays(path)
+    if any(name.endswith("data.pkl") for name in arrays):
+        raise ModelFileError(f"{path} is a torch .pt model (version 1); lutdnn now reads the torch-free .npz "
+                             "model file (docs/model.md): load it with torch and save it with "
+                             "lutdnn.model.network.save_model")
     if HEADER not in arrays:
         raise ModelFileError(f"{path}: the model file has no config (no '{HEADER}' entry)")
     header = parse_header(arrays.pop(HEADER), path)

@@ -114,6 +114,8 @@ def test_a_damaged_model_file_is_refused_naming_the_file_and_problem(tmp_path, d
     assert main(["enhance", str(wav), "-o", str(tmp_path / "out.wav"), "--model", str(path)]) == 2
     assert f"lutdnn: error: {path}" in capsys.readouterr().err
     assert not (tmp_path / "out.wav").exists()
+    assert main(["quantize", str(path), "--scheme", "8u", "--fraction-bits", "9,9", "-o", str(tmp_path / "w.img")]) == 2
+    assert not (tmp_path / "w.img").exists()
 
 
 def test_saving_refuses_parameters_outside_the_clamp(tmp_path):

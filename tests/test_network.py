@@ -48,5 +48,5 @@ def test_save_load_round_trip_and_refusals(tmp_path):
     with pytest.raises(ValueError, match="not a readable lutdnn model"):
         load_model(junk)
     torch.save({"format": "other"}, tmp_path / "other.pt")
-    with pytest.raises(ValueError, match="no config"):
+    with pytest.raises(ValueError, match="is a torch .pt model"):
         load_model(tmp_path / "other.pt")
