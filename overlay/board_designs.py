@@ -36,6 +36,7 @@ class Board:
     board_part: str                # "" when Vivado ships no board file for it
     ps_vlnv: str
     ps_rule: str                   # apply_bd_automation rule that sets the PS up
+    ps_automation: str             # and its -config
     master: str                    # PS port the AXI4-Lite slaves hang from
     hp_port: str                   # the one high-performance slave port the DMA uses
     fclk: str                      # PS pin of the 100 MHz fabric clock
@@ -49,6 +50,7 @@ BOARDS = {
     "Pynq-Z2": Board(
         name="Pynq-Z2", part="xc7z020clg400-1", board_part="",
         ps_vlnv="xilinx.com:ip:processing_system7:5.5", ps_rule="xilinx.com:bd_rule:processing_system7",
+        ps_automation='make_external "FIXED_IO, DDR" apply_board_preset "0" Master "Disable" Slave "Disable"',
         master="M_AXI_GP0", hp_port="S_AXI_HP0", fclk="FCLK_CLK0", fclk_reset="FCLK_RESET0_N",
         ps_config={"PCW_USE_M_AXI_GP0": 1, "PCW_USE_S_AXI_HP0": 1, "PCW_S_AXI_HP0_DATA_WIDTH": 64,
                    "PCW_EN_CLK0_PORT": 1, "PCW_EN_RST0_PORT": 1,
@@ -57,6 +59,7 @@ BOARDS = {
     "ZCU104": Board(
         name="ZCU104", part="xczu7ev-ffvc1156-2-e", board_part="xilinx.com:zcu104:part0:1.1",
         ps_vlnv="xilinx.com:ip:zynq_ultra_ps_e:3.4", ps_rule="xilinx.com:bd_rule:zynq_ultra_ps_e",
+        ps_automation='apply_board_preset "1"',
         master="M_AXI_HPM0_FPD", hp_port="S_AXI_HP0_FPD", fclk="pl_clk0", fclk_reset="pl_resetn0",
         ps_config={"PSU__USE__M_AXI_GP0": 1, "PSU__USE__M_AXI_GP1": 0, "PSU__USE__M_AXI_GP2": 0,
                    "PSU__USE__S_AXI_GP2": 1, "PSU__SAXIGP2__DATA_WIDTH": 64,
