@@ -182,6 +182,11 @@ class Trainer:
 
 
 def run(args):
+    try:   # the model file's ranges (model.model_file.NetConfig), refused before reading any data
+        net_config = NetConfig(input_shift=args.input_shift, output=args.output,
+                               mask_floor=args.mask_floor, level_dbfs=args.level_dbfs)
+    except ValueError as err:
+        raise CommandError(f"bad network option: {err}") from err
     data = Path(args.data)
     try:
         recipe = Recipe(synthetic_share=args.synthetic_share, snr_db=tuple(args.snr_db))
@@ -195,8 +200,7 @@ def run(args):
                       ema_decay=args.ema)
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
-    net = EnhancementNet(NetConfig(input_shift=args.input_shift, output=args.output,
-                                   mask_floor=args.mask_floor, level_dbfs=args.level_dbfs))
+    net = EnhancementNet(net_config)
     out = Path(args.output_model)
     out.parent.mkdir(parents=True, exist_ok=True)
     trainer = Trainer(pool, validation, net, cfg, out.with_name(out.name + ".ckpt"))

@@ -135,3 +135,10 @@ def test_round_trip_keeps_parameters_config_and_extra(tmp_path):
     assert back.config == model.config and back.extra == {"note": "copy"}
     assert all(np.array_equal(back.parameters[n], model.parameters[n]) for n in model.parameters)
     assert isinstance(FloatNet(back).config, NetConfig)
+
+
+@pytest.mark.parametrize("option", [["--level-dbfs", "5"], ["--mask-floor", "1.5"], ["--input-shift", "-1"]])
+def test_train_refuses_network_options_no_model_file_could_hold(tmp_path, option, capsys):
+    assert main(["train", "--data", str(tmp_path), "-o", str(tmp_path / "m.npz"), *option]) == 2
+    assert "bad network option" in capsys.readouterr().err
+    assert not (tmp_path / "m.npz").exists()
