@@ -83,9 +83,9 @@ def test_every_board_has_a_makefile_naming_only_itself():
 
 
 def tcl_data(path):
-    # tclsh reads the script from stdin when given no file; the path goes in as argv
-    script = f"set argv [list {{{path}}}]\n{TCL_READER}"
-    done = subprocess.run([TCLSH], input=script, capture_output=True, text=True, timeout=60)
+    reader = path.with_name(".read_data.tcl")   # a file: tclsh on stdin would carry on past an error
+    reader.write_text(TCL_READER)
+    done = subprocess.run([TCLSH, str(reader), str(path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, f"{path}: {done.stdout}{done.stderr}"
     return dict(line.split(" ", 1) for line in done.stdout.splitlines())
 
@@ -168,3 +168,36 @@ def test_a_verilog_with_other_stream_widths_or_an_unknown_board_is_refused(scrip
     done = subprocess.run([sys.executable, "-m", "lutdnn.overlay.build_inputs", "Pynq-Z9", str(tmp_path)],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert done.returncode == 2 and "unknown board 'Pynq-Z9'" in done.stderr
+
+
+def run_package_script(script, ports, interfaces=("s_axis", "m_axis", "s_axi", "clk", "reset"), vlnv=VLNV,
+                       version=VIVADO_VERSION):
+    """package_ip.tcl under tclsh with the IP packager stubbed (tests/vivado_ipx_stub.tcl)."""
+    rows = " ".join(f"{{{p.name} {p.direction} {p.width}}}" for p in ports)
+    text = (f"set fake_ports {{{rows}}}\nset fake_interfaces {{{' '.join(interfaces)}}}\n"
+            f"set fake_vlnv {vlnv}\nset fake_version {version}\n"
+            f"source {{{Path(__file__).with_name('vivado_ipx_stub.tcl')}}}\nsource {{{script}}}\n")
+    runner = script.with_name(".run_with_stub.tcl")
+    runner.write_text(text)
+    return subprocess.run([TCLSH, str(runner)], capture_output=True, text=True, timeout=60, cwd=script.parent)
+
+
+@needs_tclsh
+def test_the_package_scripts_own_checks_pass_on_the_verilog_and_fail_on_a_mismatch(scripts):
+    folders, verilog = scripts
+    script = folders["Pynq-Z2"] / "package_ip.tcl"
+    ports = module_ports(verilog.read_text(), TOP)
+    good = run_package_script(script, ports)
+    assert good.returncode == 0 and f"packaged {VLNV}" in good.stdout, good.stderr
+    narrow = [Port(p.name, p.direction, 32) if p.name == "m_axis_tdata" else p for p in ports]
+    failures = {
+        "port m_axis_tdata is 32 bits wide, not 64": run_package_script(script, narrow),
+        "port s_axis_tlast of the Verilog was not packaged":
+            run_package_script(script, [p for p in ports if p.name != "s_axis_tlast"]),
+        "did not infer the interface m_axis": run_package_script(script, ports, ("s_axis", "s_axi", "clk", "reset")),
+        "packaged as x:y:z:1.0": run_package_script(script, ports, vlnv="x:y:z:1.0"),
+        f"built with Vivado {VIVADO_VERSION} (PYNQ 3.0.x), not 2023.2": run_package_script(script, ports,
+                                                                                        version="2023.2"),
+    }
+    for message, done in failures.items():
+        assert done.returncode == 1 and message in done.stderr, (message, done.stderr)
