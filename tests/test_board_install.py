@@ -96,7 +96,7 @@ def test_plain_pip_install_on_python310_numpy1_pulls_no_torch_enhances_and_regis
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONSAFEPATH")}
     source = tmp_path / "source"    # a copy: building writes build/ and *.egg-info beside setup.py
     shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", "build", "out", "*.egg-info", "__pycache__",
-                                                                 ".venv*", ".pytest_cache"))
+                                                                 ".venv*", ".pytest_cache", ".hypothesis"))
     install = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
                               "-c", str(constraints), str(source)],
                              capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
