@@ -28,29 +28,31 @@ setup(
     packages=list(PACKAGE_DIR),
     package_dir=PACKAGE_DIR,
     package_data={
-        "lutdnn.model": ["default/*.pt", "default/*.json", "default/*.img"],
+        "lutdnn.model": ["default/*.npz", "default/*.json", "default/*.img"],
         "lutdnn.hw": ["*.cpp", "*.vlt"],
         "lutdnn.notebooks": ["*.ipynb"],
-        "lutdnn.overlay": ["boards/*/*", "*.bit", "*.hwh"],
+        "lutdnn.overlay": ["boards/*", "boards/*/*", "*.bit", "*.hwh"],
     },
     include_package_data=True,
+    # the runtime (enhance on the float/sim/board backends) needs only these; a PYNQ board has no torch wheel
     install_requires=[
         "numpy>=1.24,<3",
         "scipy>=1.10,<2",
-        "torch==2.13.0",
         "soundfile==0.14.0",
-        "pystoi==0.4.1",
-        "tqdm>=4.60,<5",
-        "matplotlib>=3.7,<4",
-        "myhdl==0.11.52",
         "sounddevice==0.5.6",
     ],
+    # host/extras.py names the extra a command needs when it is missing; `make setup` installs them all
     extras_require={
-        "board": ["pynq>=3.0"],
+        "train": ["torch==2.13.0", "tqdm>=4.60,<5"],
+        "hw": ["myhdl==0.11.52"],
+        "eval": ["pystoi==0.4.1", "matplotlib>=3.7,<4"],
         "test": ["pytest>=8", "hypothesis>=6.100", "nbclient>=0.10", "nbformat>=5.9", "ipykernel>=6.29"],
+        "board": ["pynq>=3.0"],
     },
     entry_points={
         "console_scripts": ["lutdnn = lutdnn.host.cli:main"],
+        # pynq finds Overlay("lutdnn.bit") in lutdnn/overlay/ by this relative name (make install puts it there)
+        "pynq.overlays": ["lutdnn = lutdnn.overlay"],
         "pynq.notebooks": ["lutdnn = lutdnn.notebooks"],
     },
 )

@@ -11,7 +11,7 @@ import argparse
 import statistics
 import time
 
-from lutdnn.model.network import load_model
+from lutdnn.model.float_net import load_float_net
 from lutdnn.model.quantize import calibrate, pipeline
 
 BOUND_S = 60.0
@@ -32,7 +32,7 @@ def main():
     parser.add_argument("--model", help="float model (default: the shipped one)")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    net = load_model(args.model)
+    net = load_float_net(args.model)
     calibration = []
     load_s = timed(lambda: calibration.append(calibrate.validation_inputs(args.data, net.config.level_dbfs)))
     print(f"calibration: {len(calibration[0])} validation frames loaded in {load_s:.1f} s")

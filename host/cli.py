@@ -14,7 +14,7 @@ from lutdnn.host.errors import CommandError
 
 COMMAND_MODULES = [
     "lutdnn.model.mixtures",
-    "lutdnn.model.train",
+    "lutdnn.model.train_cli",
     "lutdnn.model.quantize_cli",
     "lutdnn.host.evaluate",
     "lutdnn.host.enhance",

@@ -16,6 +16,7 @@ import numpy as np
 from .backends import BACKENDS
 from .audio import write_wav
 from .errors import CommandError
+from .extras import require
 from .enhance import backend_from_args, enhance_signal
 from .evaluate import intelligibility
 from .framing import SAMPLE_RATE
@@ -59,7 +60,7 @@ def demo_mixture(seed):
 
 
 def save_spectrograms(path, signals):
-    import matplotlib
+    (matplotlib,) = require("the demo's spectrogram figure", "matplotlib")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(len(signals), 1, figsize=(9, 2.4 * len(signals)), sharex=True)
@@ -97,7 +98,7 @@ def run(args):
 def register(sub):
     p = sub.add_parser("demo", help="enhance a generated noisy mixture and report STOI before/after")
     p.add_argument("-o", "--output", default="out/demo", help="folder for the wavs and the spectrogram")
-    p.add_argument("--model", help="float model (.pt); default: the shipped model")
+    p.add_argument("--model", help="float model (.npz); default: the shipped model")
     p.add_argument("--image", help="weight image for the sim/cosim backends; default: the shipped 4-bit image")
     p.add_argument("--backend", default="float", choices=sorted(BACKENDS))
     p.add_argument("--seed", type=int, default=0, help="seed of the generated noise")

@@ -72,7 +72,7 @@ def register(sub):
     p = sub.add_parser("enhance", help="enhance a wav file or a folder of wav files")
     p.add_argument("input", help="wav file or folder of wav files")
     p.add_argument("-o", "--output", required=True, help="output wav (or folder when IN is a folder)")
-    p.add_argument("--model", help="float model (.pt); default: the shipped model")
+    p.add_argument("--model", help="float model (.npz); default: the shipped model")
     p.add_argument("--image", help="weight image for the sim/cosim backends; default: the shipped 4-bit image")
     p.add_argument("--overlay", help="board backend: the overlay's .bit (its .hwh beside it); "
                    "default: the one installed with the package")

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from pystoi import stoi
 
 from .backends import open_backend
 from .errors import CommandError
+from .extras import require
 from .enhance import enhance_signal
 from .framing import SAMPLE_RATE
 
@@ -49,7 +49,8 @@ class Row:
 
 
 def intelligibility(clean, signal):
-    return stoi(clean, signal, SAMPLE_RATE), stoi(clean, signal, SAMPLE_RATE, extended=True)
+    (pystoi,) = require("STOI scoring", "pystoi")
+    return pystoi.stoi(clean, signal, SAMPLE_RATE), pystoi.stoi(clean, signal, SAMPLE_RATE, extended=True)
 
 
 def score(pairs, label, transform=None):
@@ -87,10 +88,10 @@ def write_json(path, payload):
 
 def scheme_rows(pairs, args, log):
     """Rows for ``--schemes``: float via the float backend, every spec via ``sim`` on its image."""
-    from lutdnn.model.network import load_model
+    from lutdnn.model.float_net import load_float_net
     from lutdnn.model.quantize.calibrate import validation_inputs
     from lutdnn.model.quantize.table import scheme_table_rows
-    net = load_model(args.model)
+    net = load_float_net(args.model)
     specs = [s for s in args.schemes.split(",") if s and s != "float"]
     calibration = validation_inputs(args.data, net.config.level_dbfs)   # never the split being scored
     rows, table = [], scheme_table_rows(net, specs, calibration, log)
@@ -119,7 +120,7 @@ def format_scheme_table(summaries):
 
 
 def save_figures(folder, summaries, net_path, table):
-    from lutdnn.model.network import load_model
+    from lutdnn.model.float_net import load_float_net
     from lutdnn.model.quantize.plots import quality_vs_bytes_figure, weight_cdf_figure
     points = [(label, s["weight_bytes"], s["stoi"]) for label, s in summaries.items()
               if s.get("weight_bytes") and label not in ("noisy", "float")]
@@ -127,7 +128,7 @@ def save_figures(folder, summaries, net_path, table):
                                      reference=("float", summaries["float"]["stoi"]))]
     rsvb = next((e for e in table if e.image is not None and "rsvb" in e.label and "/" not in e.label), None)
     if rsvb is not None:
-        weights = [w for w, _ in load_model(net_path).layer_parameters()]
+        weights = [w for w, _ in load_float_net(net_path).layer_parameters()]
         for n, (w, codebook) in enumerate(zip(weights, rsvb.codebooks), 1):
             paths.append(weight_cdf_figure(w, codebook, Path(folder) / f"weight_cdf_layer{n}.png",
                                            title=f"layer {n} {rsvb.label}"))
@@ -170,7 +171,7 @@ def register(sub):
     p = sub.add_parser("eval", help="STOI/ESTOI of the noisy input and the enhancement on a split")
     p.add_argument("--data", required=True, help="folder written by 'lutdnn data'")
     p.add_argument("--split", default="test", help="split to score (test, validation, ood)")
-    p.add_argument("--model", help="float model (.pt); default: the shipped model")
+    p.add_argument("--model", help="float model (.npz); default: the shipped model")
     p.add_argument("--limit", type=int, help="score only the first N mixtures")
     p.add_argument("--schemes", help="comma-separated quantization schemes scored with the sim backend, "
                    "e.g. float,8u,4u,4rsvb,4rsvb/8u (the paper's Table 3)")

@@ -19,6 +19,7 @@ from .context_buffer import BIN_BITS, SLOT_BITS, context_buffer
 from .cordic_pipeline import pipeline_latency
 from .cordic_rotation import cordic_rotation
 from .cordic_vectoring import cordic_vectoring
+from .geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS  # noqa: F401 (re-exported)
 from .frame_controller import ABORT_CYCLES, frame_controller
 from .idle_gate import idle_gate
 from .lut_decode import check_geometry, entry_bits, lut_decode
@@ -26,8 +27,6 @@ from .mac_lanes import ACTIVATION_ADDR_BITS, mac_lanes
 from .output_stage import output_stage
 from .ram import ram
 
-DEFAULT_LANES = 16
-DEFAULT_MAX_CODE_BITS = 4
 OUT_ADDR_BITS = 7      # 65 output beats
 STAGE_LATENCY = 3      # output_stage pipeline depth (the phase waits as long)
 # The CORDIC pipelines advance only while a bin enters or one may still be inside

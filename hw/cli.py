@@ -10,8 +10,9 @@ import tempfile
 import numpy as np
 
 from lutdnn.host.errors import CommandError
+from lutdnn.host.extras import require
 
-from .accelerator_top import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
+from .geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
 
 CLOCK_HZ = 100e6
 HOP_MS = 8.0
@@ -30,6 +31,7 @@ def add_geometry(parser):
 
 
 def check_geometry(args):
+    require("lutdnn hw", "myhdl")    # every hw command starts here
     from .lut_decode import check_geometry as check
     try:
         check(args.lanes, args.max_code_bits)
@@ -49,7 +51,7 @@ def timing_image(lanes, code_bits):
     """An image of the network's shape with all-zero codes: the cycle count does
     not depend on weights or data (every frame streams the same beats)."""
     from lutdnn.host.framing import BINS, FEATURES
-    from lutdnn.model.network import HIDDEN
+    from lutdnn.model.model_file import HIDDEN
     from lutdnn.model.reference.dnn import IntLayer
     from lutdnn.model.weight_image import WeightImage
     entries = 1 << code_bits

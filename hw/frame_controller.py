@@ -20,7 +20,7 @@ for the status register, empties the context and drops the frame.
 from myhdl import Signal, always_comb, always_seq, block, concat, enum, intbv, modbv
 
 from lutdnn.host.framing import BINS, CONTEXT
-from lutdnn.model.network import HIDDEN
+from lutdnn.model.model_file import HIDDEN
 from lutdnn.model.reference.packing import BEAT_BITS
 
 SPECTRUM_BEATS = -(-BINS // 2)

@@ -6,35 +6,17 @@ are the stacked magnitudes of docs/features.md scaled by ``2**-input_shift``.
 Weights and biases are kept in (-1, 1) by :meth:`EnhancementNet.clamp_`,
 called after every optimiser step.
 
-A saved model is one ``.pt`` file: ``{"format", "version", "config",
-"state_dict"}`` (see :func:`save_model` / :func:`load_model`).
+A saved model is the torch-free model file of model.model_file (numpy reads
+it; the runtime infers with model.float_net): :func:`save_model` /
+:func:`load_model` convert between it and this torch module.
 """
-
-from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import torch
 from torch import nn
 
 from lutdnn.host.framing import BINS, FEATURES
-
-MODEL_FORMAT = "lutdnn-model"
-MODEL_VERSION = 1
-HIDDEN = 256
-CLAMP = 1.0 - 2.0 ** -7   # largest Q0.7 value: clamped parameters stay representable
-DEFAULT_MODEL = Path(__file__).parent / "default" / "model.pt"
-
-
-@dataclass
-class NetConfig:
-    input_shift: int = 0        # features are |X| * 2**-input_shift
-    output: str = "mask"        # "mask" or "magnitude"
-    mask_floor: float = 0.0     # inference floor on the mask (mask models only)
-    level_dbfs: float = None    # host normalises the noisy input to this RMS level (host/level.py)
-
-    def __post_init__(self):
-        if self.output not in ("mask", "magnitude"):
-            raise ValueError(f"output must be 'mask' or 'magnitude', got {self.output!r}")
+from lutdnn.model.model_file import (CLAMP, DEFAULT_MODEL, HIDDEN, ModelFile, NetConfig,  # noqa: F401 (re-exported)
+                                     load_model_file, save_model_file)
 
 
 class EnhancementNet(nn.Module):
@@ -70,31 +52,15 @@ class EnhancementNet(nn.Module):
 
 
 def save_model(net, path, extra=None):
-    """Write ``net`` to ``path`` atomically (a temporary file, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    blob = {"format": MODEL_FORMAT, "version": MODEL_VERSION, "config": asdict(net.config),
-            "state_dict": net.state_dict(), "extra": extra or {}}
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(blob, tmp)
-    tmp.replace(path)
+    """Write ``net`` to ``path`` as a model file (model.model_file), atomically."""
+    parameters = {name: value.detach().float().numpy() for name, value in net.state_dict().items()}
+    save_model_file(ModelFile(net.config, parameters, extra or {}), path)
 
 
 def load_model(path=None):
-    """Load a model saved by :func:`save_model` (the shipped default when ``path`` is None)."""
-    path = Path(path) if path else DEFAULT_MODEL
-    if not path.is_file():
-        raise FileNotFoundError(f"model file not found: {path}")
-    try:
-        blob = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as err:  # torch raises many types for a damaged file
-        raise ValueError(f"{path} is not a readable lutdnn model ({err})") from err
-    if not isinstance(blob, dict) or blob.get("format") != MODEL_FORMAT:
-        raise ValueError(f"{path} is not a lutdnn model file")
-    if blob.get("version") != MODEL_VERSION:
-        raise ValueError(f"{path}: model version {blob.get('version')} is not supported "
-                         f"(this lutdnn reads version {MODEL_VERSION})")
-    net = EnhancementNet(NetConfig(**blob["config"]))
-    net.load_state_dict(blob["state_dict"])
+    """A checked model file (the shipped default when ``path`` is None) as an :class:`EnhancementNet`."""
+    model = load_model_file(path)
+    net = EnhancementNet(model.config)
+    net.load_state_dict({name: torch.from_numpy(value.astype("float32")) for name, value in model.parameters.items()})
     net.eval()
     return net

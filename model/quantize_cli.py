@@ -20,12 +20,12 @@ def _fraction_bits(text):
 
 
 def run(args):
-    from lutdnn.model.network import load_model
+    from lutdnn.model.float_net import load_float_net
     from lutdnn.model.quantize import calibrate, pipeline, schemes
     from lutdnn.model.weight_image import ImageError
     started = time.perf_counter()
     try:
-        net = load_model(args.model)
+        net = load_float_net(args.model)
         layer_schemes = schemes.parse(args.scheme)
         calibration = None
         if args.data:
@@ -50,7 +50,7 @@ def run(args):
 def register(sub):
     p = sub.add_parser("quantize", help="quantize a float model into a weight image",
                        description=__doc__.splitlines()[0])
-    p.add_argument("model", help="float model (.pt)")
+    p.add_argument("model", help="float model (.npz)")
     p.add_argument("--scheme", required=True,
                    help="e.g. 8u, 4rsvb, 4rsvb+ec, 4rsvb/8u, 3km+ec, 4p2, 8u@r32 (docs/quantization.md)")
     p.add_argument("-o", "--output", required=True, help="weight image to write")

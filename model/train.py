@@ -11,7 +11,7 @@ beside the model holds everything needed to resume (``--resume``).
 """
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -25,26 +25,10 @@ from lutdnn.host.level import level_gain
 from lutdnn.model.mixture_pool import MixturePool, Recipe
 from lutdnn.model.mixtures import read_items
 from lutdnn.model.network import EnhancementNet, NetConfig, save_model
+from lutdnn.model.train_cli import TrainConfig
 
 
 LOSS_EPS = 1e-4   # keeps the gradient of a compressed magnitude finite at zero
-# The shipped model's network settings (docs/model.md): the command line's defaults.
-SHIPPED_NET = NetConfig(mask_floor=0.1, level_dbfs=-25.0)
-
-
-@dataclass
-class TrainConfig:
-    epochs: int = 12
-    mixtures_per_epoch: int = 2000
-    chunk_mixtures: int = 100
-    frame_share: float = 0.25
-    batch_frames: int = 1024
-    patience: int = 4
-    loss_power: float = 1.0
-    target_gamma: float = 0.5
-    suppression_weight: float = 4.0
-    ema_decay: float = 0.995
-    seed: int = 0
 
 
 def pair_features(clean, noisy, input_shift, frames=None, target_gamma=1.0):
@@ -198,6 +182,11 @@ class Trainer:
 
 
 def run(args):
+    try:   # the model file's ranges (model.model_file.NetConfig), refused before reading any data
+        net_config = NetConfig(input_shift=args.input_shift, output=args.output,
+                               mask_floor=args.mask_floor, level_dbfs=args.level_dbfs)
+    except ValueError as err:
+        raise CommandError(f"bad network option: {err}") from err
     data = Path(args.data)
     try:
         recipe = Recipe(synthetic_share=args.synthetic_share, snr_db=tuple(args.snr_db))
@@ -211,8 +200,7 @@ def run(args):
                       ema_decay=args.ema)
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
-    net = EnhancementNet(NetConfig(input_shift=args.input_shift, output=args.output,
-                                   mask_floor=args.mask_floor, level_dbfs=args.level_dbfs))
+    net = EnhancementNet(net_config)
     out = Path(args.output_model)
     out.parent.mkdir(parents=True, exist_ok=True)
     trainer = Trainer(pool, validation, net, cfg, out.with_name(out.name + ".ckpt"))
@@ -223,35 +211,3 @@ def run(args):
     save_model(net, out, extra={"history": history, "train_config": asdict(cfg), "data": data.name})
     print(f"wrote {out} (best validation loss {trainer.best[0]:.5f})")
     return 0
-
-
-def register(sub):
-    p = sub.add_parser("train", help="train the float network on mixtures made by 'lutdnn data'")
-    p.add_argument("--data", required=True, help="folder written by 'lutdnn data'")
-    p.add_argument("-o", "--output-model", required=True, help="model file to write (.pt)")
-    p.add_argument("--epochs", type=int, default=TrainConfig.epochs)
-    p.add_argument("--mixtures", type=int, default=TrainConfig.mixtures_per_epoch,
-                   help="fresh 3 s training mixtures per epoch")
-    p.add_argument("--patience", type=int, default=TrainConfig.patience,
-                   help="epochs without validation improvement before stopping")
-    p.add_argument("--loss-power", type=float, default=TrainConfig.loss_power,
-                   help="compress magnitudes by this power in the loss (1: linear MSE)")
-    p.add_argument("--target-gamma", type=float, default=TrainConfig.target_gamma,
-                   help="train towards |S|**g * |X|**(1-g): 1 is the clean magnitude, < 1 a gentler mask")
-    p.add_argument("--suppression-weight", type=float, default=TrainConfig.suppression_weight,
-                   help="weight of the squared error where the estimate falls below the target "
-                        "(speech removed) relative to where it exceeds it (1: plain MSE)")
-    p.add_argument("--ema", type=float, default=TrainConfig.ema_decay,
-                   help="decay per step of the weight average that is validated and saved (0: the last weights)")
-    p.add_argument("--synthetic-share", type=float, default=Recipe.synthetic_share,
-                   help="share of training mixtures whose speech is synthetic (espeak-ng) rather than FSDD")
-    p.add_argument("--snr-db", type=float, nargs=2, default=Recipe.snr_db, metavar=("LO", "HI"),
-                   help="training SNRs are drawn uniformly from [LO, HI] dB")
-    p.add_argument("--seed", type=int, default=TrainConfig.seed)
-    p.add_argument("--input-shift", type=int, default=SHIPPED_NET.input_shift)
-    p.add_argument("--output", choices=["mask", "magnitude"], default=SHIPPED_NET.output)
-    p.add_argument("--mask-floor", type=float, default=SHIPPED_NET.mask_floor)
-    p.add_argument("--level-dbfs", type=float, default=SHIPPED_NET.level_dbfs,
-                   help="normalise each noisy input to this RMS level (dBFS) before the model")
-    p.add_argument("--resume", action="store_true", help="continue from OUT.ckpt if it exists")
-    p.set_defaults(func=run)

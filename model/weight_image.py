@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from lutdnn.host.framing import BINS, FEATURES
-from lutdnn.model.network import HIDDEN
+from lutdnn.model.model_file import HIDDEN
 from lutdnn.model.reference.dnn import IntLayer
 from lutdnn.model.reference.formats import (KMAX, LUT_VALUE_BITS, OUTPUT_MAGNITUDE, OUTPUT_MASK,
                                             WEIGHT_FRAC, WORD_MAX)

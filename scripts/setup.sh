@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what lutdnn needs on a Debian/Ubuntu machine (or a PYNQ image):
 # the simulators and synthesis tools for hw/, PortAudio for live audio,
-# espeak-ng for the demo and synthetic training voices, then the package.
+# espeak-ng for the demo and synthetic training voices, tclsh for the overlay
+# build checks, then the package with every extra (a board needs none: docs/board.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(iverilog verilator yosys libportaudio2 espeak-ng)
+APT_PACKAGES=(iverilog verilator yosys libportaudio2 espeak-ng tcl)
 PYTHON=${PYTHON:-python3}
 
 missing=()
@@ -24,4 +25,4 @@ bash scripts/board_venv.sh
 
 # torch is pinned to the CPU build; an unpinned torch would pull a multi-GB CUDA build.
 "$PYTHON" -m pip install -q --disable-pip-version-check "torch==2.13.0"
-"$PYTHON" -m pip install -q --disable-pip-version-check -e ".[test]"
+"$PYTHON" -m pip install -q --disable-pip-version-check -e ".[train,hw,eval,test]"

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-import torch
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -19,9 +18,10 @@ def shared_data():
 @pytest.fixture(scope="session")
 def random_model(tmp_path_factory):
     """A randomly initialised (untrained) model file, for plumbing tests."""
+    torch = pytest.importorskip("torch", reason="the random model is made by the torch network (extra 'train')")
     from lutdnn.model.network import EnhancementNet, save_model
     torch.manual_seed(1)
-    path = tmp_path_factory.mktemp("model") / "random.pt"
+    path = tmp_path_factory.mktemp("model") / "random.npz"
     save_model(EnhancementNet(), path)
     return path
 

@@ -58,7 +58,7 @@ def test_missing_input_model_and_unknown_backend(tmp_path, random_model, capsys)
     assert "input not found" in capsys.readouterr().err
     src = tmp_path / "in.wav"
     sf.write(src, tone(8000), 8000)
-    assert main(["enhance", str(src), "-o", str(tmp_path / "o.wav"), "--model", str(tmp_path / "m.pt")]) == 2
+    assert main(["enhance", str(src), "-o", str(tmp_path / "o.wav"), "--model", str(tmp_path / "m.npz")]) == 2
     assert "model file not found" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["enhance", str(src), "-o", str(tmp_path / "o.wav"), "--backend", "gpu"])

@@ -35,18 +35,18 @@ def test_mask_floor_and_modes():
 
 def test_save_load_round_trip_and_refusals(tmp_path):
     net = EnhancementNet(NetConfig(input_shift=2, mask_floor=0.25))
-    path = tmp_path / "m.pt"
+    path = tmp_path / "m.npz"
     save_model(net, path)
     back = load_model(path)
     assert back.config == net.config
     x = torch.rand(4, 1032)
     assert torch.equal(back(x), net.eval()(x))
     with pytest.raises(FileNotFoundError):
-        load_model(tmp_path / "missing.pt")
+        load_model(tmp_path / "missing.npz")
     junk = tmp_path / "junk.pt"
     junk.write_bytes(b"not a model")
     with pytest.raises(ValueError, match="not a readable lutdnn model"):
         load_model(junk)
     torch.save({"format": "other"}, tmp_path / "other.pt")
-    with pytest.raises(ValueError, match="not a lutdnn model"):
+    with pytest.raises(ValueError, match="is a torch .pt model"):
         load_model(tmp_path / "other.pt")

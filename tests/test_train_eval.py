@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from lutdnn.host.cli import main
+from lutdnn.model.model_file import load_model_file
 from lutdnn.model.network import CLAMP, load_model
 from lutdnn.model.train import magnitude_loss
 
@@ -17,15 +18,15 @@ def train(data, out, epochs, *extra):
 
 
 def test_train_writes_a_clamped_model_and_resumes(small_mixtures, tmp_path, capsys):
-    out = tmp_path / "m.pt"
+    out = tmp_path / "m.npz"
     assert train(small_mixtures, out, 1) == 0
     net = load_model(out)
     assert all(p.abs().max().item() <= CLAMP for p in net.parameters())
-    ckpt = torch.load(out.with_name("m.pt.ckpt"), weights_only=False)
+    ckpt = torch.load(out.with_name("m.npz.ckpt"), weights_only=False)
     assert ckpt["epoch"] == 1
     assert train(small_mixtures, out, 2, "--resume") == 0
     assert "resumed from" in capsys.readouterr().out
-    history = torch.load(out, weights_only=True)["extra"]["history"]
+    history = load_model_file(out).extra["history"]
     assert [h["epoch"] for h in history] == [1, 2]
 
 
@@ -36,9 +37,9 @@ def averaged_and_last(ckpt_path):
 
 @pytest.mark.parametrize("decay, same", [(0.0, True), (0.9, False)])
 def test_ema_decay_zero_keeps_the_last_weights_and_above_zero_averages(small_mixtures, tmp_path, decay, same):
-    out = tmp_path / "m.pt"
+    out = tmp_path / "m.npz"
     assert train(small_mixtures, out, 2, "--ema", str(decay), "--patience", "9") == 0
-    averaged, last = averaged_and_last(out.with_name("m.pt.ckpt"))
+    averaged, last = averaged_and_last(out.with_name("m.npz.ckpt"))
     assert torch.equal(averaged, last) is same
 
 
@@ -60,7 +61,7 @@ def test_suppression_weight_scales_only_the_error_below_the_target():
 
 
 def test_train_refuses_a_folder_that_is_not_mixtures(tmp_path, capsys):
-    assert train(tmp_path, tmp_path / "m.pt", 1) == 2
+    assert train(tmp_path, tmp_path / "m.npz", 1) == 2
     assert "cannot use training data" in capsys.readouterr().err
 
 

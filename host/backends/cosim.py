@@ -8,6 +8,7 @@ shift instead of multiplying; any other image on the multiplier build.  The
 compiled models are cached outside the repository (lutdnn.hw.verilator_model).
 """
 
+from lutdnn.host.extras import require
 from lutdnn.host.framing import BINS
 from lutdnn.model import weight_image
 from lutdnn.model.reference.formats import spectrum_to_words, words_to_spectrum
@@ -18,6 +19,7 @@ class CosimBackend:
 
     def __init__(self, image, cache_dir=None):
         # imported here: building the model needs the hardware packages and tools only when used
+        require("the cosim backend", "myhdl")
         from lutdnn.hw.accelerator_top import DEFAULT_MAX_CODE_BITS
         from lutdnn.host.accelerator.protocol import check_image
         from lutdnn.hw.lut_decode import check_geometry

@@ -1,10 +1,9 @@
-"""``float`` backend: the float network, the quality reference."""
+"""``float`` backend: the float network (numpy, from the model file), the quality reference."""
 
 import numpy as np
-import torch
 
 from lutdnn.host.framing import stack_context
-from lutdnn.model.network import load_model
+from lutdnn.model.float_net import load_float_net
 
 
 class FloatBackend:
@@ -14,14 +13,12 @@ class FloatBackend:
         self.net = net
         self.level_dbfs = net.config.level_dbfs
 
-    @torch.no_grad()
     def process(self, spectra):
         mag = np.abs(spectra)
-        stacked = torch.from_numpy(stack_context(mag)).float()
-        est = self.net.enhance_magnitude(stacked, torch.from_numpy(mag).float()).double().numpy()
+        est = self.net.enhance_magnitude(stack_context(mag), mag)
         phase = np.exp(1j * np.angle(spectra))
         return est * phase
 
 
 def open(model=None, **_):
-    return FloatBackend(load_model(model))
+    return FloatBackend(load_float_net(model))

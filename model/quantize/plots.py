@@ -8,7 +8,8 @@ import numpy as np
 
 
 def _pyplot():
-    import matplotlib
+    from lutdnn.host.extras import require
+    (matplotlib,) = require("the figures", "matplotlib")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     return plt
