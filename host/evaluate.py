@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 from pystoi import stoi
 
+from . import atomic_write
 from .backends import open_backend
 from .errors import CommandError
 from .enhance import enhance_signal
@@ -78,11 +79,7 @@ def format_table(summaries, split):
 
 
 def write_json(path, payload):
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(payload, indent=2) + "\n")
-    tmp.replace(path)
+    atomic_write.write_text(path, json.dumps(payload, indent=2) + "\n")
 
 
 def scheme_rows(pairs, args, log):

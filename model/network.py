@@ -16,6 +16,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from lutdnn.host.atomic_write import atomic_path
 from lutdnn.host.framing import BINS, FEATURES
 
 MODEL_FORMAT = "lutdnn-model"
@@ -71,13 +72,10 @@ class EnhancementNet(nn.Module):
 
 def save_model(net, path, extra=None):
     """Write ``net`` to ``path`` atomically (a temporary file, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     blob = {"format": MODEL_FORMAT, "version": MODEL_VERSION, "config": asdict(net.config),
             "state_dict": net.state_dict(), "extra": extra or {}}
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(blob, tmp)
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        torch.save(blob, tmp)
 
 
 def load_model(path=None):

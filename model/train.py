@@ -19,6 +19,7 @@ import torch
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm import tqdm
 
+from lutdnn.host.atomic_write import atomic_path
 from lutdnn.host.errors import CommandError
 from lutdnn.host.framing import analyze, frame_count, stack_context
 from lutdnn.host.level import level_gain
@@ -161,9 +162,8 @@ class Trainer:
                 "optimizer": self.optimizer.state_dict(), "epoch": self.epoch,
                 "best_loss": self.best[0], "best_state": self.best[1], "history": self.history,
                 "rng": rng.bit_generator.state, "train_config": asdict(self.config)}
-        tmp = self.checkpoint.with_name(self.checkpoint.name + ".tmp")
-        torch.save(blob, tmp)
-        tmp.replace(self.checkpoint)
+        with atomic_path(self.checkpoint) as tmp:
+            torch.save(blob, tmp)
 
     def restore(self, rng):
         blob = torch.load(self.checkpoint, map_location="cpu", weights_only=False)
