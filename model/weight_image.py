@@ -17,6 +17,7 @@ import numpy as np
 
 from lutdnn.host import atomic_write
 from lutdnn.host.framing import BINS, FEATURES
+from lutdnn.host.level import check_level_dbfs
 from lutdnn.model.network import HIDDEN
 from lutdnn.model.reference.dnn import IntLayer
 from lutdnn.model.reference.formats import (KMAX, LUT_VALUE_BITS, MAG_FRAC, OUTPUT_MAGNITUDE, OUTPUT_MASK,
@@ -33,7 +34,6 @@ NETWORK_SHAPES = ((HIDDEN, FEATURES), (BINS, HIDDEN))
 ALIGN = 8
 FRAC_MAX = 31                   # fraction bits fit the 5-bit FRAC registers (docs/register_map.md)
 LANES_MAX = 64                   # no build has more MAC lanes than a beat has bits
-LEVEL_DBFS_RANGE = (-80.0, 0.0)  # an RMS input level the host can scale a recording to
 CRC_BYTES = 4
 # magic, version, layers, lanes, N, KMAX, input_shift, output mode, mask floor,
 # total length, description length, input level (float32, NaN: none), reserved
@@ -78,10 +78,11 @@ class WeightImage:
         check_lanes(self.lanes)
         if self.output_mode not in (OUTPUT_MASK, OUTPUT_MAGNITUDE):
             raise ImageError(f"unknown output mode {self.output_mode}")
-        low, high = LEVEL_DBFS_RANGE
-        if self.level_dbfs is not None and not low <= self.level_dbfs <= high:
-            raise ImageError(f"input level must be a dBFS value in {low:g}..{high:g} (or none), "
-                             f"got {self.level_dbfs}")
+        if self.level_dbfs is not None:
+            try:
+                check_level_dbfs(self.level_dbfs)
+            except ValueError as err:
+                raise ImageError(str(err)) from None
         for n, (layer, bits, shape) in enumerate(zip(self.layers, self.code_bits, shapes), 1):
             _check_layer(n, layer, bits, shape)
         self._check_formats()
