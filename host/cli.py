@@ -42,6 +42,11 @@ def main(argv=None):
     except CommandError as err:
         print(f"lutdnn: error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:   # a file the system refused (permissions, full disk, not a folder)
+        if err.filename is None:
+            raise
+        print(f"lutdnn: error: {err.filename}: {err.strerror}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt as err:   # Ctrl-C, or SIGTERM as Terminated: temporaries are gone by now
         print("lutdnn: interrupted", file=sys.stderr)
         return 143 if isinstance(err, Terminated) else 130

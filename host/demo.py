@@ -15,7 +15,7 @@ import numpy as np
 
 from .atomic_write import atomic_path
 from .backends import BACKENDS
-from .audio import write_audio
+from .audio import AudioError, write_audio
 from .errors import CommandError
 from .enhance import backend_from_args, enhance_signal
 from .evaluate import intelligibility
@@ -87,8 +87,11 @@ def run(args):
     print(f"STOI  noisy {before[0]:.3f} -> enhanced ({backend.name}) {after[0]:.3f}  ({after[0] - before[0]:+.3f})")
     print(f"ESTOI noisy {before[1]:.3f} -> enhanced ({backend.name}) {after[1]:.3f}  ({after[1] - before[1]:+.3f})")
     signals = {"clean": clean, "noisy": noisy, f"enhanced ({backend.name})": enhanced}
-    for name, x in zip(("clean", "noisy", "enhanced"), signals.values()):
-        write_audio(out / f"{name}.wav", x, SAMPLE_RATE)
+    try:
+        for name, x in zip(("clean", "noisy", "enhanced"), signals.values()):
+            write_audio(out / f"{name}.wav", x, SAMPLE_RATE)
+    except AudioError as err:
+        raise CommandError(str(err)) from err
     save_spectrograms(out / "spectrogram.png", signals)
     print(f"wrote {out}/clean.wav, noisy.wav, enhanced.wav and spectrogram.png")
     return 0

@@ -238,3 +238,15 @@ def test_quantize_refuses_a_folder_as_its_output(random_model, tmp_path, capsys)
     assert main(["quantize", str(random_model), "--scheme", "8u", "--fraction-bits", "12,13",
                  "-o", str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err and not temporaries(tmp_path)
+
+
+@pytest.mark.parametrize("argv", [
+    lambda d, model, data: ["eval", "--data", str(data()), "--limit", "1", "--model", str(model),
+                            "--json", str(d / "afile" / "r.json")],
+    lambda d, model, data: ["demo", "-o", str(d / "afile"), "--model", str(model)],
+], ids=["eval-json", "demo"])
+def test_other_commands_name_an_output_they_cannot_write(tmp_path, random_model, capsys, request, argv):
+    (tmp_path / "afile").write_text("a regular file")
+    assert main(argv(tmp_path, random_model, lambda: request.getfixturevalue("small_mixtures"))) == 2
+    err = capsys.readouterr().err
+    assert "afile" in err and "Traceback" not in err
