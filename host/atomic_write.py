@@ -24,12 +24,18 @@ def temporary_path(path):
     return path.with_name(f".{path.name}{_MARK}{path.suffix}")
 
 
+def target_of(path):
+    """The file a temporary named by :func:`temporary_path` stands for, or None for any other name."""
+    path = Path(path)
+    inner = path.name[1:] if path.name.startswith(".") else ""
+    for cut in range(1, len(inner)):
+        if inner.startswith(_MARK, cut) and Path(inner[:cut]).suffix == inner[cut + len(_MARK):]:
+            return path.with_name(inner[:cut])
+    return None
+
+
 def is_temporary(path):
-    """Whether ``path`` is named as :func:`temporary_path` names a temporary."""
-    name = Path(path).name
-    suffix = Path(name).suffix
-    tail = f"{_MARK}{suffix}"
-    return name.startswith(".") and name.endswith(tail) and len(name) > 1 + len(tail)
+    return target_of(path) is not None
 
 
 @contextmanager
@@ -59,12 +65,14 @@ def write_text(path, text):
         Path(tmp).write_text(text)
 
 
-def remove_stale(folder):
-    """Delete temporaries an earlier, killed run left in ``folder``; returns their paths."""
+def remove_stale(folder, suffixes):
+    """Delete temporaries of files named ``*SUFFIX`` that an earlier, killed run left in ``folder``;
+    returns their paths.  Only those suffixes: a user's own ``.x.tmp`` files stay."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    stale = [p for p in folder.iterdir() if is_temporary(p) and p.is_file() and not p.is_symlink()]
+    stale = [p for p in folder.iterdir() if p.is_file() and not p.is_symlink() and is_temporary(p)
+             and target_of(p).suffix.lower() in suffixes]
     for p in stale:
         p.unlink(missing_ok=True)
     return stale

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .atomic_write import is_temporary, remove_stale
-from .audio import AudioError, output_format, read_recording, to_file_rate, write_audio
+from .audio import OUTPUT_FORMATS, AudioError, output_format, read_recording, to_file_rate, write_audio
 from .backends import BACKENDS, open_backend
 from .errors import CommandError
 from .framing import analyze, synthesize
@@ -133,7 +133,7 @@ def enhance_folder(src, dst, backend):
         print(f"lutdnn: {skipped}", file=sys.stderr)
     if not files:
         raise CommandError(f"no .wav files in {src}")
-    for stale in remove_stale(dst):
+    for stale in remove_stale(dst, OUTPUT_FORMATS):
         print(f"lutdnn: removed {stale}, left by an interrupted run", file=sys.stderr)
     failed = 0
     for f in files:

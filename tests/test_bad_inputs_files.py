@@ -143,9 +143,17 @@ def test_a_later_run_removes_temporaries_an_interrupted_one_left(tmp_path, rando
     sf.write(src / "a.wav", tone(), 8000)
     stale = atomic_write.temporary_path(out / "old.wav")
     stale.write_bytes(b"half a file")
+    (out / ".notes.tmp").write_text("the user's own")
     assert enhance(src, out, random_model) == 0
     assert f"removed {stale}" in capsys.readouterr().err
-    assert sorted(p.name for p in out.iterdir()) == ["a.wav"]
+    assert sorted(p.name for p in out.iterdir()) == [".notes.tmp", "a.wav"]
+
+
+@pytest.mark.parametrize("target", ["a.wav", "out", "m.pt.ckpt", ".hidden.flac", "x.tmp"])
+def test_temporary_names_map_back_to_their_target(tmp_path, target):
+    tmp = atomic_write.temporary_path(tmp_path / target)
+    assert atomic_write.target_of(tmp) == tmp_path / target
+    assert atomic_write.target_of(tmp_path / target) is None
 
 
 @pytest.mark.parametrize("subtype, clipped", [("PCM_16", 2), ("FLOAT", 0)])
