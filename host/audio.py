@@ -6,7 +6,8 @@ resampled to 8 kHz, and the enhanced result goes back to the input's rate and
 length.
 """
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from math import gcd
 from pathlib import Path
 
@@ -14,7 +15,15 @@ import numpy as np
 import soundfile as sf
 from scipy.signal import resample_poly
 
+from .atomic_write import atomic_path
 from .framing import SAMPLE_RATE, WINDOW
+
+# output containers by file-name suffix, with the sample formats each can hold
+OUTPUT_FORMATS = {".wav": ("WAV", ("PCM_16", "PCM_24", "PCM_32", "FLOAT", "DOUBLE")),
+                  ".flac": ("FLAC", ("PCM_16", "PCM_24")),
+                  ".ogg": ("OGG", ("VORBIS",))}
+# libsndfile's own diagnosis of a data chunk that claims more bytes than the file holds
+_SHORT_DATA = re.compile(r"^data\s*:\s*(\d+)\s*\(should be (\d+)\)", re.MULTILINE)
 
 
 class AudioError(ValueError):
@@ -29,6 +38,7 @@ class Recording:
     length: int             # samples at the file's own rate
     channels: int
     subtype: str
+    warnings: list = field(default_factory=list)   # what a user should know, each naming the file
 
 
 def resample(x, rate_in, rate_out):
@@ -55,7 +65,18 @@ def read_recording(path):
     if len(signal) < WINDOW:
         raise AudioError(f"{path}: too short ({data.shape[0]} samples at {rate} Hz; "
                          f"at least one {WINDOW}-sample window at {SAMPLE_RATE} Hz is needed)")
-    return Recording(path, signal, rate, data.shape[0], data.shape[1], info.subtype)
+    rec = Recording(path, signal, rate, data.shape[0], data.shape[1], info.subtype)
+    short = _SHORT_DATA.search(info.extra_info)
+    if short:
+        declared = int(short.group(1)) // max(1, info.channels * _sample_bytes(info.subtype))
+        rec.warnings.append(f"{path}: truncated file: its header declares {declared} samples, "
+                            f"only {data.shape[0]} are present; enhancing those")
+    return rec
+
+
+def _sample_bytes(subtype):
+    bits = re.search(r"(\d+)$", subtype)
+    return int(bits.group(1)) // 8 if bits else {"FLOAT": 4, "DOUBLE": 8}.get(subtype, 1)
 
 
 def to_file_rate(signal, recording):
@@ -67,11 +88,33 @@ def to_file_rate(signal, recording):
     return out
 
 
-def write_wav(path, signal, rate, subtype="PCM_16"):
-    """Write a mono wav atomically (temporary file, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    clipped = np.clip(signal, -1.0, 1.0 - 2.0 ** -15) if subtype.startswith("PCM") else signal
-    sf.write(str(tmp), clipped, int(rate), subtype=subtype, format="WAV")
-    tmp.replace(path)
+def output_format(path, subtype="PCM_16"):
+    """``(container, subtype)`` the name of ``path`` asks for; AudioError for a name we cannot write."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in OUTPUT_FORMATS:
+        raise AudioError(f"{path}: cannot write '{suffix or 'no suffix'}' audio; "
+                         f"name the output {', '.join(OUTPUT_FORMATS)}")
+    container, subtypes = OUTPUT_FORMATS[suffix]
+    return container, subtype if subtype in subtypes else subtypes[0]
+
+
+def write_audio(path, signal, rate, subtype="PCM_16"):
+    """Write mono audio atomically in the format ``path``'s suffix names; returns the samples clipped.
+
+    Integer formats hold [-1, 1): samples beyond are clipped, and the count is
+    returned so the caller can say so.
+    """
+    container, subtype = output_format(path, subtype)
+    signal = np.asarray(signal, dtype=np.float64)
+    clipped = 0
+    if subtype not in ("FLOAT", "DOUBLE"):
+        top = 1.0 - 2.0 ** -15
+        clipped = int(np.count_nonzero((signal > top) | (signal < -1.0)))
+        signal = np.clip(signal, -1.0, top)
+    try:
+        with atomic_path(path) as tmp:
+            sf.write(str(tmp), signal, int(rate), subtype=subtype, format=container)
+    except (OSError, sf.LibsndfileError) as err:
+        raise AudioError(f"{path}: cannot write ({getattr(err, 'strerror', None) or err})") from err
+    return clipped
+

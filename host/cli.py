@@ -10,6 +10,7 @@ import importlib
 import sys
 
 from lutdnn import __version__
+from lutdnn.host.atomic_write import Terminated, terminate_cleanly
 from lutdnn.host.errors import CommandError
 
 COMMAND_MODULES = [
@@ -35,14 +36,20 @@ def build_parser():
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
+    terminate_cleanly()
     try:
         return args.func(args) or 0
     except CommandError as err:
         print(f"lutdnn: error: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except OSError as err:   # a file the system refused (permissions, full disk, not a folder)
+        if err.filename is None:
+            raise
+        print(f"lutdnn: error: {err.filename}: {err.strerror}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as err:   # Ctrl-C, or SIGTERM as Terminated: temporaries are gone by now
         print("lutdnn: interrupted", file=sys.stderr)
-        return 130
+        return 143 if isinstance(err, Terminated) else 130
 
 
 if __name__ == "__main__":

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .atomic_write import atomic_path
 from .backends import BACKENDS
-from .audio import write_wav
+from .audio import AudioError, write_audio
 from .errors import CommandError
 from .extras import require
 from .enhance import backend_from_args, enhance_signal
@@ -71,10 +72,9 @@ def save_spectrograms(path, signals):
         ax.set_ylabel("Hz")
     axes[-1].set_xlabel("s")
     fig.tight_layout()
-    tmp = Path(path).with_name(f".{Path(path).name}.tmp.png")
-    fig.savefig(tmp, dpi=110)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=110)
     plt.close(fig)
-    tmp.replace(path)
 
 
 def run(args):
@@ -88,8 +88,11 @@ def run(args):
     print(f"STOI  noisy {before[0]:.3f} -> enhanced ({backend.name}) {after[0]:.3f}  ({after[0] - before[0]:+.3f})")
     print(f"ESTOI noisy {before[1]:.3f} -> enhanced ({backend.name}) {after[1]:.3f}  ({after[1] - before[1]:+.3f})")
     signals = {"clean": clean, "noisy": noisy, f"enhanced ({backend.name})": enhanced}
-    for name, x in zip(("clean", "noisy", "enhanced"), signals.values()):
-        write_wav(out / f"{name}.wav", x, SAMPLE_RATE)
+    try:
+        for name, x in zip(("clean", "noisy", "enhanced"), signals.values()):
+            write_audio(out / f"{name}.wav", x, SAMPLE_RATE)
+    except AudioError as err:
+        raise CommandError(str(err)) from err
     save_spectrograms(out / "spectrogram.png", signals)
     print(f"wrote {out}/clean.wav, noisy.wav, enhanced.wav and spectrogram.png")
     return 0

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import atomic_write
+from .arguments import at_least
 from .backends import open_backend
 from .errors import CommandError
 from .extras import require
@@ -79,11 +81,7 @@ def format_table(summaries, split):
 
 
 def write_json(path, payload):
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(payload, indent=2) + "\n")
-    tmp.replace(path)
+    atomic_write.write_text(path, json.dumps(payload, indent=2) + "\n")
 
 
 def scheme_rows(pairs, args, log):
@@ -140,8 +138,9 @@ def run(args):
         pairs = load_pairs(args.data, args.split)
     except ValueError as err:
         raise CommandError(f"cannot read the {args.split} split of {args.data}: {err}") from err
-    if args.limit:
-        pairs = pairs[:args.limit]
+    if not pairs:
+        raise CommandError(f"the {args.split} split of {args.data} holds no mixtures to score")
+    pairs = pairs[:args.limit]
     table = []
     try:
         rows = [score(pairs, "noisy")]
@@ -172,7 +171,7 @@ def register(sub):
     p.add_argument("--data", required=True, help="folder written by 'lutdnn data'")
     p.add_argument("--split", default="test", help="split to score (test, validation, ood)")
     p.add_argument("--model", help="float model (.npz); default: the shipped model")
-    p.add_argument("--limit", type=int, help="score only the first N mixtures")
+    p.add_argument("--limit", type=at_least(int, 1), help="score only the first N mixtures")
     p.add_argument("--schemes", help="comma-separated quantization schemes scored with the sim backend, "
                    "e.g. float,8u,4u,4rsvb,4rsvb/8u (the paper's Table 3)")
     p.add_argument("--plots", help="folder for the STOI-vs-bytes and weight-CDF figures (with --schemes)")

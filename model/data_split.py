@@ -68,6 +68,8 @@ def read_wav(path, rate=SAMPLE_RATE):
         raise DataError(f"cannot read wav {path}: {err}") from None
     if samples.shape[0] == 0:
         raise DataError(f"wav {path} holds no samples")
+    if not np.all(np.isfinite(samples)):
+        raise DataError(f"wav {path} holds non-finite samples (NaN or inf)")
     mono = samples.mean(axis=1)
     return resample(mono, file_rate, rate)
 

@@ -46,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lutdnn.host.arguments import at_least
 from lutdnn.host.errors import CommandError
 from lutdnn.model import noise_synthesis, synthetic_speech
 from lutdnn.model.data_split import (SAMPLE_RATE, SPLITS, DataError, load_noise, read_wav,
@@ -276,17 +277,6 @@ def folder_bytes(folder):
     return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
 
 
-def _at_least(kind, low):
-    """An argparse type: ``kind`` no smaller than ``low``."""
-    def parse(text):
-        value = kind(text)
-        if value < low:
-            raise ValueError(text)
-        return value
-    parse.__name__ = f"{kind.__name__} >= {low}"
-    return parse
-
-
 def register(subparsers):
     parser = subparsers.add_parser(
         "data", help="build train/validation/test/ood mixtures from speech and noise folders",
@@ -296,12 +286,12 @@ def register(subparsers):
     parser.add_argument("--noise", required=True, type=Path, metavar="DIR", help="noise recordings folder")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT",
                         help="mixture folder to write")
-    parser.add_argument("--seed", type=_at_least(int, 0), default=0, help="random seed (default 0)")
-    parser.add_argument("--synthetic-minutes", type=_at_least(float, 0), default=DEFAULT_SYNTHETIC_MINUTES,
+    parser.add_argument("--seed", type=at_least(int, 0), default=0, help="random seed (default 0)")
+    parser.add_argument("--synthetic-minutes", type=at_least(float, 0), default=DEFAULT_SYNTHETIC_MINUTES,
                         metavar="X", help="minutes of espeak-ng training speech (default %(default)s)")
-    parser.add_argument("--ood-items", type=_at_least(int, 0), default=DEFAULT_OOD_ITEMS, metavar="N",
+    parser.add_argument("--ood-items", type=at_least(int, 0), default=DEFAULT_OOD_ITEMS, metavar="N",
                         help="mixtures in the out-of-domain split (default %(default)s)")
-    parser.add_argument("--max-items", type=_at_least(int, 1), default=None, metavar="N",
+    parser.add_argument("--max-items", type=at_least(int, 1), default=None, metavar="N",
                         help="at most N mixtures per written split (quick checks; default: all)")
     parser.set_defaults(func=_command)
 

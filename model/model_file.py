@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from lutdnn.host.atomic_write import atomic_path
+
 from lutdnn.host.framing import BINS, FEATURES
 
 MODEL_FORMAT = "lutdnn-model"
@@ -79,14 +81,8 @@ def save_model_file(model, path):
               "extra": model.extra}
     arrays = {name: np.asarray(model.parameters[name], dtype=np.float32) for name in PARAMETER_SHAPES}
     arrays[HEADER] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            np.savez(f, **arrays)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        np.savez(f, **arrays)
 
 
 def load_model_file(path=None):

@@ -7,7 +7,9 @@ calibrate the fraction bits.  Without it the knobs minimise weight MSE and
 """
 
 import time
+from pathlib import Path
 
+from lutdnn.host.arguments import at_least
 from lutdnn.host.errors import CommandError
 
 
@@ -24,6 +26,8 @@ def run(args):
     from lutdnn.model.quantize import calibrate, pipeline, schemes
     from lutdnn.model.weight_image import ImageError
     started = time.perf_counter()
+    if Path(args.output).is_dir():
+        raise CommandError(f"{args.output} is a folder; -o names the weight image file to write")
     try:
         net = load_float_net(args.model)
         layer_schemes = schemes.parse(args.scheme)
@@ -55,9 +59,9 @@ def register(sub):
                    help="e.g. 8u, 4rsvb, 4rsvb+ec, 4rsvb/8u, 3km+ec, 4p2, 8u@r32 (docs/quantization.md)")
     p.add_argument("-o", "--output", required=True, help="weight image to write")
     p.add_argument("--data", help="folder written by 'lutdnn data' (its validation split calibrates)")
-    p.add_argument("--calibration-mixtures", type=int, default=None, metavar="N",
+    p.add_argument("--calibration-mixtures", type=at_least(int, 1), default=None, metavar="N",
                    help="use only the first N validation mixtures")
     p.add_argument("--fraction-bits", type=_fraction_bits, metavar="F2,F3",
                    help="layer output fraction bits when no --data is given")
-    p.add_argument("--lanes", type=int, default=16, help="MAC lanes P of the target hardware (default 16)")
+    p.add_argument("--lanes", type=at_least(int, 1), default=16, help="MAC lanes P of the target hardware (default 16)")
     p.set_defaults(func=run)

@@ -19,9 +19,10 @@ import torch
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm import tqdm
 
+from lutdnn.host.atomic_write import atomic_path
 from lutdnn.host.errors import CommandError
 from lutdnn.host.framing import analyze, frame_count, stack_context
-from lutdnn.host.level import level_gain
+from lutdnn.host.level import check_level_dbfs, level_gain
 from lutdnn.model.mixture_pool import MixturePool, Recipe
 from lutdnn.model.mixtures import read_items
 from lutdnn.model.network import EnhancementNet, NetConfig, save_model
@@ -88,6 +89,16 @@ def magnitude_loss(net, features, noisy_mag, clean_mag, power=1.0, suppression_w
     return torch.mean(err ** 2)
 
 
+class TrainingError(ValueError):
+    """Training cannot go on (a non-finite loss, a checkpoint that does not fit); the message says why."""
+
+
+def check_finite(loss, what, epoch):
+    if not np.isfinite(loss):
+        raise TrainingError(f"the {what} loss became {loss} in epoch {epoch} (diverged or non-finite data); "
+                            f"stopped, the checkpoint keeps the last finite epoch")
+
+
 class Trainer:
     def __init__(self, pool, validation_pairs, net, config, checkpoint):
         self.pool = pool
@@ -117,6 +128,7 @@ class Trainer:
                 idx = order[b:b + cfg.batch_frames]
                 loss = magnitude_loss(net, feats[idx], mag[idx], target[idx], cfg.loss_power,
                                       cfg.suppression_weight)
+                check_finite(loss.item(), "training", self.epoch + 1)   # before the step spoils the weights
                 self.optimizer.zero_grad()
                 loss.backward()
                 self.optimizer.step()
@@ -145,18 +157,38 @@ class Trainer:
                 "optimizer": self.optimizer.state_dict(), "epoch": self.epoch,
                 "best_loss": self.best[0], "best_state": self.best[1], "history": self.history,
                 "rng": rng.bit_generator.state, "train_config": asdict(self.config)}
-        tmp = self.checkpoint.with_name(self.checkpoint.name + ".tmp")
-        torch.save(blob, tmp)
-        tmp.replace(self.checkpoint)
+        with atomic_path(self.checkpoint) as tmp:
+            torch.save(blob, tmp)
 
     def restore(self, rng):
-        blob = torch.load(self.checkpoint, map_location="cpu", weights_only=False)
-        self.net.load_state_dict(blob["net"])
-        self.average.load_state_dict(blob["average"])
-        self.optimizer.load_state_dict(blob["optimizer"])
-        self.epoch, self.history = blob["epoch"], blob["history"]
-        self.best = (blob["best_loss"], blob["best_state"])
-        rng.bit_generator.state = blob["rng"]
+        try:
+            blob = torch.load(self.checkpoint, map_location="cpu", weights_only=False)
+        except Exception as err:  # torch raises many types for a damaged file
+            raise TrainingError(f"cannot resume: {self.checkpoint} is damaged ({err})") from err
+        self._check_same_options(blob)
+        try:
+            self.net.load_state_dict(blob["net"])
+            self.average.load_state_dict(blob["average"])
+            self.optimizer.load_state_dict(blob["optimizer"])
+            self.epoch, self.history = blob["epoch"], blob["history"]
+            self.best = (blob["best_loss"], blob["best_state"])
+            rng.bit_generator.state = blob["rng"]
+        except (KeyError, RuntimeError, ValueError, TypeError) as err:
+            raise TrainingError(f"cannot resume: {self.checkpoint} is not a usable checkpoint ({err})") from err
+        if not all(torch.isfinite(v).all() for v in self.net.state_dict().values()):
+            raise TrainingError(f"cannot resume: {self.checkpoint} holds non-finite weights")
+
+    def _check_same_options(self, blob):
+        """Refuse a resume under other options: the weights would be relabelled, not retrained.
+
+        Only ``epochs`` and ``patience`` may change (to train longer)."""
+        saved = {**blob.get("net_config", {}), **blob.get("train_config", {})}
+        wanted = {**asdict(self.net.config), **asdict(self.config)}
+        changed = [f"{k} {saved.get(k)!r} -> {v!r}" for k, v in wanted.items()
+                   if k not in ("epochs", "patience") and saved.get(k) != v]
+        if changed:
+            raise TrainingError(f"cannot resume from {self.checkpoint} with other options: {', '.join(changed)} "
+                                f"(use the checkpoint's options, or a new output name)")
 
     def epochs_since_best(self):
         losses = [h["val_loss"] for h in self.history]
@@ -167,6 +199,7 @@ class Trainer:
             t0 = time.time()
             train_loss = self.train_epoch(rng)
             val_loss = self.validate()
+            check_finite(val_loss, "validation", self.epoch + 1)
             self.epoch += 1
             self.history.append({"epoch": self.epoch, "train_loss": train_loss, "val_loss": val_loss,
                                  "seconds": round(time.time() - t0, 1)})
@@ -189,6 +222,10 @@ def run(args):
         raise CommandError(f"bad network option: {err}") from err
     data = Path(args.data)
     try:
+        check_level_dbfs(args.level_dbfs)
+    except ValueError as err:
+        raise CommandError(f"--level-dbfs: {err}") from err
+    try:
         recipe = Recipe(synthetic_share=args.synthetic_share, snr_db=tuple(args.snr_db))
         pool = MixturePool.from_manifest(data, "train", recipe)
         validation = [(clean, noisy) for _, clean, noisy in read_items(data, "validation")]
@@ -204,10 +241,13 @@ def run(args):
     out = Path(args.output_model)
     out.parent.mkdir(parents=True, exist_ok=True)
     trainer = Trainer(pool, validation, net, cfg, out.with_name(out.name + ".ckpt"))
-    if args.resume and trainer.checkpoint.exists():
-        trainer.restore(rng)
-        print(f"resumed from {trainer.checkpoint} after epoch {trainer.epoch}")
-    history = trainer.fit(rng)
+    try:
+        if args.resume and trainer.checkpoint.exists():
+            trainer.restore(rng)
+            print(f"resumed from {trainer.checkpoint} after epoch {trainer.epoch}")
+        history = trainer.fit(rng)
+    except TrainingError as err:
+        raise CommandError(str(err)) from err
     save_model(net, out, extra={"history": history, "train_config": asdict(cfg), "data": data.name})
     print(f"wrote {out} (best validation loss {trainer.best[0]:.5f})")
     return 0

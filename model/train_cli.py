@@ -6,6 +6,7 @@ torch is the ``train`` extra, which a board install leaves out.
 
 from dataclasses import dataclass
 
+from lutdnn.host.arguments import at_least
 from lutdnn.host.extras import require
 from lutdnn.model.mixture_pool import Recipe
 from lutdnn.model.model_file import NetConfig
@@ -39,10 +40,10 @@ def register(sub):
     p = sub.add_parser("train", help="train the float network on mixtures made by 'lutdnn data'")
     p.add_argument("--data", required=True, help="folder written by 'lutdnn data'")
     p.add_argument("-o", "--output-model", required=True, help="model file to write (.npz)")
-    p.add_argument("--epochs", type=int, default=TrainConfig.epochs)
-    p.add_argument("--mixtures", type=int, default=TrainConfig.mixtures_per_epoch,
+    p.add_argument("--epochs", type=at_least(int, 1), default=TrainConfig.epochs)
+    p.add_argument("--mixtures", type=at_least(int, 1), default=TrainConfig.mixtures_per_epoch,
                    help="fresh 3 s training mixtures per epoch")
-    p.add_argument("--patience", type=int, default=TrainConfig.patience,
+    p.add_argument("--patience", type=at_least(int, 1), default=TrainConfig.patience,
                    help="epochs without validation improvement before stopping")
     p.add_argument("--loss-power", type=float, default=TrainConfig.loss_power,
                    help="compress magnitudes by this power in the loss (1: linear MSE)")

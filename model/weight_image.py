@@ -15,10 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
+from lutdnn.host import atomic_write
 from lutdnn.host.framing import BINS, FEATURES
+from lutdnn.host.level import check_level_dbfs
 from lutdnn.model.model_file import HIDDEN
 from lutdnn.model.reference.dnn import IntLayer
-from lutdnn.model.reference.formats import (KMAX, LUT_VALUE_BITS, OUTPUT_MAGNITUDE, OUTPUT_MASK,
+from lutdnn.model.reference.formats import (KMAX, LUT_VALUE_BITS, MAG_FRAC, OUTPUT_MAGNITUDE, OUTPUT_MASK,
                                             WEIGHT_FRAC, WORD_MAX)
 from lutdnn.model.reference.packing import BEAT_BITS, layer_beats, pack_layer, unpack_layer
 
@@ -30,6 +32,8 @@ CODE_BITS = (2, 3, 4, 8)
 DEFAULT_LANES = 16
 NETWORK_SHAPES = ((HIDDEN, FEATURES), (BINS, HIDDEN))
 ALIGN = 8
+FRAC_MAX = 31                   # fraction bits fit the 5-bit FRAC registers (docs/register_map.md)
+LANES_MAX = 64                   # no build has more MAC lanes than a beat has bits
 CRC_BYTES = 4
 # magic, version, layers, lanes, N, KMAX, input_shift, output mode, mask floor,
 # total length, description length, input level (float32, NaN: none), reserved
@@ -71,16 +75,33 @@ class WeightImage:
         if len(self.layers) != len(shapes) or len(self.code_bits) != len(self.layers):
             raise ImageError(f"an image holds {len(shapes)} layers with one code width each, "
                              f"got {len(self.layers)} layers and {len(self.code_bits)} code widths")
-        if not 1 <= self.lanes <= 0xFFFF:
-            raise ImageError(f"lanes must lie in 1..65535, got {self.lanes}")
+        check_lanes(self.lanes)
         if self.output_mode not in (OUTPUT_MASK, OUTPUT_MAGNITUDE):
             raise ImageError(f"unknown output mode {self.output_mode}")
-        if self.level_dbfs is not None and not math.isfinite(self.level_dbfs):
-            raise ImageError(f"input level must be a finite dBFS value or None, got {self.level_dbfs}")
-        if not 0 <= self.mask_floor <= WORD_MAX:
-            raise ImageError(f"mask floor must be a u16 word, got {self.mask_floor}")
+        if self.level_dbfs is not None:
+            try:
+                check_level_dbfs(self.level_dbfs)
+            except ValueError as err:
+                raise ImageError(str(err)) from None
         for n, (layer, bits, shape) in enumerate(zip(self.layers, self.code_bits, shapes), 1):
             _check_layer(n, layer, bits, shape)
+        self._check_formats()
+
+    def _check_formats(self):
+        """The fixed-point chain: input word, layer to layer, and the mask floor at most 1.0."""
+        first, last = self.layers[0], self.layers[-1]
+        if first.in_frac != MAG_FRAC + self.input_shift:
+            raise ImageError(f"layer 1 takes {first.in_frac} input fraction bits, input_shift "
+                             f"{self.input_shift} gives {MAG_FRAC + self.input_shift}")
+        for n, (before, after) in enumerate(zip(self.layers, self.layers[1:]), 2):
+            if after.in_frac != before.out_frac:
+                raise ImageError(f"layer {n} takes {after.in_frac} input fraction bits, "
+                                 f"layer {n - 1} gives {before.out_frac}")
+        if not 0 <= self.mask_floor <= WORD_MAX:
+            raise ImageError(f"mask floor must be a u16 word, got {self.mask_floor}")
+        if self.output_mode == OUTPUT_MASK and self.mask_floor > 1 << last.out_frac:
+            raise ImageError(f"mask floor {self.mask_floor} is above a gain of 1.0 "
+                             f"({1 << last.out_frac} at {last.out_frac} fraction bits)")
         if self.output_mode == OUTPUT_MAGNITUDE and self.layers[-1].out_frac <= 9:
             raise ImageError("a magnitude model needs more than MAG_FRAC output fraction bits")
 
@@ -125,11 +146,7 @@ class WeightImage:
 
     def save(self, path):
         """Write atomically: a temporary file beside ``path``, then rename."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(self.to_bytes())
-        tmp.replace(path)
+        atomic_write.write_bytes(path, self.to_bytes())
 
     def memory_report(self):
         lines = [f"weights only: {self.weight_bytes} bytes "
@@ -137,6 +154,11 @@ class WeightImage:
                  f"streamed per frame: {self.stream_bytes} bytes (lane padding included)",
                  f"image total: {self.total_bytes} bytes (LUTs, biases, header, CRC included)"]
         return "\n".join(lines)
+
+
+def check_lanes(lanes):
+    if not 1 <= lanes <= LANES_MAX:
+        raise ImageError(f"lanes must lie in 1..{LANES_MAX}, got {lanes}")
 
 
 def _check_layer(n, layer, bits, shape):
@@ -157,8 +179,9 @@ def _check_layer(n, layer, bits, shape):
         raise ImageError(f"layer {n}: LUT shifts must lie in 0..{KMAX}")
     if np.shape(layer.biases) != (shape[0],) or np.min(layer.biases) < -128 or np.max(layer.biases) > 127:
         raise ImageError(f"layer {n}: needs {shape[0]} s8 biases")
-    if not 0 <= layer.in_frac <= 255 or not 0 <= layer.out_frac <= 255:
-        raise ImageError(f"layer {n}: fraction bits must be u8")
+    for kind, frac in (("input", layer.in_frac), ("output", layer.out_frac)):
+        if not 0 <= frac <= FRAC_MAX:
+            raise ImageError(f"layer {n}: {kind} fraction bits must lie in 0..{FRAC_MAX}, got {frac}")
     if WEIGHT_FRAC + layer.in_frac - layer.out_frac < 1:
         raise ImageError(f"layer {n}: output shift 15 + {layer.in_frac} - {layer.out_frac} must be >= 1")
 
@@ -188,6 +211,10 @@ def from_bytes(data, shapes=NETWORK_SHAPES, source="image"):
     if n_layers != len(shapes):
         raise ImageError(f"{source} holds {n_layers} layers, the network has {len(shapes)}")
     offset = _HEADER.size
+    try:
+        check_lanes(lanes)   # before the beat counts divide by it
+    except ImageError as err:
+        raise ImageError(f"{source}: {err}") from err
     description = data[offset:offset + desc_len].decode("utf-8", errors="replace")
     offset += desc_len + _pad(offset + desc_len)
     descriptors = []
@@ -237,6 +264,12 @@ def resolve(image):
 
 def load(path, shapes=NETWORK_SHAPES):
     path = Path(path)
+    if path.is_dir():
+        raise ImageError(f"{path} is a folder, not a weight image file")
     if not path.is_file():
         raise FileNotFoundError(f"weight image not found: {path}")
-    return from_bytes(path.read_bytes(), shapes, source=str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ImageError(f"cannot read weight image {path}: {err.strerror}") from err
+    return from_bytes(data, shapes, source=str(path))

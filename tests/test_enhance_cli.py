@@ -38,7 +38,7 @@ def test_bad_input_named_in_error(tmp_path, random_model, make, message, capsys)
     assert main(["enhance", str(src), "-o", str(dst), "--model", str(random_model)]) == 2
     err = capsys.readouterr().err
     assert message in err and "bad.wav" in err
-    assert not dst.exists() and not list(tmp_path.glob(".*tmp"))
+    assert not dst.exists() and not list(tmp_path.glob(".*.tmp*"))
 
 
 def test_folder_mode_continues_past_bad_files(tmp_path, random_model, capsys):

@@ -73,7 +73,7 @@ def test_total_bytes_are_the_file_size_and_layout_is_as_documented(tmp_path):
     assert data[:8] == b"LUTDNNWI"
     assert struct.unpack_from("<I", data, 20)[0] == len(data)
     assert zlib.crc32(data[:-4]) == struct.unpack("<I", data[-4:])[0]
-    assert not list(tmp_path.glob(".*tmp"))
+    assert not list(tmp_path.glob(".*.tmp*"))
 
 
 @settings(max_examples=40, deadline=None)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from lutdnn.host.atomic_write import atomic_path
+
 
 def _pyplot():
     from lutdnn.host.extras import require
@@ -17,11 +19,9 @@ def _pyplot():
 
 def _save(fig, path):
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    fig.savefig(tmp, dpi=150, bbox_inches="tight")
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=150, bbox_inches="tight")
     _pyplot().close(fig)
-    tmp.replace(path)
     return path
 
 

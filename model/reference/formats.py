@@ -36,6 +36,9 @@ def saturate(v, lo, hi):
 def spectrum_to_words(spectrum):
     """Complex spectrum -> (re, im) int64 arrays of s16 words (docs/arithmetic.md section 1)."""
     spectrum = np.asarray(spectrum)
+    if not np.all(np.isfinite(spectrum)):
+        # saturating NaN would send arbitrary words to the hardware
+        raise ValueError("the spectrum holds non-finite values (NaN or inf)")
     scale = float(1 << SPECTRUM_FRAC)
 
     def word(part):
