@@ -16,7 +16,8 @@ import numpy as np
 from .backends import BACKENDS
 from .audio import write_wav
 from .errors import CommandError
-from .enhance import backend_from_args, enhance_signal
+from .enhance import backend_from_args
+from .stream import enhance_signal
 from .evaluate import intelligibility
 from .framing import SAMPLE_RATE
 

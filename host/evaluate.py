@@ -13,7 +13,7 @@ from pystoi import stoi
 
 from .backends import open_backend
 from .errors import CommandError
-from .enhance import enhance_signal
+from .stream import enhance_signal
 from .framing import SAMPLE_RATE
 
 
