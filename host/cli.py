@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "lutdnn.host.evaluate",
     "lutdnn.host.enhance",
     "lutdnn.host.demo",
+    "lutdnn.host.live",
     "lutdnn.hw.cli",
 ]
 
