@@ -23,6 +23,7 @@ from .framing import HOP, SAMPLE_RATE
 from .resampler import StreamResampler
 from .stream import DELAY, StreamEngine
 
+SWITCH_INTERVAL_S = 0.0005  # the callback needs the GIL within a block period; Python's default is 5 ms
 QUEUE_BLOCKS = 32           # input blocks the worker may fall behind before input is dropped
 WAIT_S = 0.1                # the worker's longest wait for input, so stop is seen promptly
 
@@ -96,13 +97,14 @@ class Recorder:
 class LivePipeline:
     """Device-rate blocks in -> the engine -> device-rate blocks out, on a worker thread."""
 
-    def __init__(self, backend, rate, blocksize, recorder=None):
+    def __init__(self, backend, rate, blocksize, slack_blocks, recorder=None):
         self.engine = StreamEngine(backend)
         self.rate, self.blocksize = rate, blocksize
         self.down, self.up = StreamResampler(rate, SAMPLE_RATE), StreamResampler(SAMPLE_RATE, rate)
         hop_at_rate = -(-HOP * rate // SAMPLE_RATE)
-        # the worker answers a block only once a whole hop is in, and may take up to one block period
-        self.primed = 2 * blocksize + hop_at_rate
+        # the worker answers a block only once a whole hop is in, and may be late by slack_blocks periods
+        # (a busy machine deschedules it) before the callback finds the FIFO empty
+        self.primed = (1 + slack_blocks) * blocksize + hop_at_rate
         self.inbox = queue.Queue(maxsize=QUEUE_BLOCKS)
         self.outbox = OutputFifo(self.primed)
         self.recorder = recorder
@@ -140,6 +142,9 @@ class LivePipeline:
 
     # --- worker thread ----------------------------------------------------------------------------
     def start(self):
+        # a first call pays one-off costs (allocation, torch's first run) before the audio starts
+        self.engine.process(np.zeros(HOP))
+        self.engine.reset()
         self._worker.start()
 
     def stop(self):
@@ -169,7 +174,8 @@ class LivePipeline:
             self.hop_times.append((time.perf_counter() - start) / (whole // HOP))
         out = self.up.process(y)
         self.outbox.put(out)
-        self.levels = [dbfs(block), dbfs(out)]
+        if len(out):
+            self.levels = [dbfs(block), dbfs(out)]
         if self.recorder:
             self.recorder.write("input", block)
             self.recorder.write("output", out)
@@ -219,9 +225,10 @@ def run(args):
     def pipeline_for(rate):
         nonlocal recorder
         recorder = Recorder(args.record, rate) if args.record else None
-        return LivePipeline(backend, rate, args.blocksize, recorder)
+        return LivePipeline(backend, rate, args.blocksize, args.slack, recorder)
 
     pipeline, stream = open_stream(sd, args, pipeline_for)
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     budget = pipeline.budget()
     print(f"lutdnn live: {backend.name} backend, {pipeline.rate} Hz, blocks of {args.blocksize}; latency budget:")
     for part, ms in budget.items():
@@ -255,6 +262,8 @@ def register(sub):
     p.add_argument("--output", help="output device (index or part of its name); default: the system's")
     p.add_argument("--rate", type=int, help="device sample rate; default: the input device's")
     p.add_argument("--blocksize", type=int, default=256, help="device block in samples (default 256)")
+    p.add_argument("--slack", type=int, default=4,
+                   help="device blocks the worker may be late before the output runs dry (default 4)")
     p.add_argument("--seconds", type=float, help="stop after N seconds (default: run until Ctrl-C)")
     p.add_argument("--record", help="folder for input.wav and output.wav (and the exact 8 kHz streams)")
     p.add_argument("--list-devices", action="store_true", help="list the audio devices and exit")
