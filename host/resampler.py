@@ -19,7 +19,8 @@ class StreamResampler:
         g = gcd(int(rate_in), int(rate_out))
         self.up, self.down = int(rate_out) // g, int(rate_in) // g
         widest = max(self.up, self.down)
-        taps = firwin(2 * HALF_LENGTH * widest + 1, 1.0 / widest, window=("kaiser", 5.0)) * self.up
+        taps = np.ones(1) if widest == 1 else \
+            firwin(2 * HALF_LENGTH * widest + 1, 1.0 / widest, window=("kaiser", 5.0)) * self.up
         self.taps_per_phase = -(-len(taps) // self.up)
         padded = np.zeros(self.taps_per_phase * self.up)
         padded[:len(taps)] = taps
