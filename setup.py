@@ -47,7 +47,7 @@ setup(
     ],
     extras_require={
         "board": ["pynq>=3.0"],
-        "test": ["pytest>=8", "hypothesis>=6.100"],
+        "test": ["pytest>=8", "hypothesis>=6.100", "nbclient>=0.10", "nbformat>=5.10", "ipykernel>=6"],
     },
     entry_points={
         "console_scripts": ["lutdnn = lutdnn.host.cli:main"],
