@@ -201,16 +201,27 @@ def device_arg(text):
     return int(text) if text is not None and text.isdigit() else text
 
 
-def open_stream(sd, args, pipeline_for):
-    in_dev, out_dev = device_arg(args.input), device_arg(args.output)
+def open_stream(sd, args, callback, rate):
     try:
-        rate = int(args.rate or sd.query_devices(in_dev, "input")["default_samplerate"])
-        pipeline = pipeline_for(rate)
-        stream = sd.Stream(samplerate=rate, blocksize=args.blocksize, device=(in_dev, out_dev),
-                           channels=1, dtype="float32", callback=pipeline.callback)
+        return sd.Stream(samplerate=rate, blocksize=args.blocksize, device=(device_arg(args.input),
+                         device_arg(args.output)), channels=1, dtype="float32", callback=callback)
     except (sd.PortAudioError, ValueError) as err:
         raise CommandError(f"cannot open the audio devices: {err}") from err
-    return pipeline, stream
+
+
+def device_rate(sd, args):
+    try:
+        return int(args.rate or sd.query_devices(device_arg(args.input), "input")["default_samplerate"])
+    except (sd.PortAudioError, ValueError) as err:
+        raise CommandError(f"no input device {args.input or '(default)'}: {err}") from err
+
+
+def print_budget(pipeline, backend, blocksize):
+    budget = pipeline.budget()
+    print(f"lutdnn live: {backend.name} backend, {pipeline.rate} Hz, blocks of {blocksize}; latency budget:")
+    for part, ms in budget.items():
+        print(f"  {part:<52}{ms:6.1f} ms")
+    print(f"  {'total':<52}{sum(budget.values()):6.1f} ms", flush=True)
 
 
 def run(args):
@@ -220,31 +231,25 @@ def run(args):
         print(sd.query_devices())
         return 0
     backend = backend_from_args(args)
-    recorder = None
-
-    def pipeline_for(rate):
-        nonlocal recorder
-        recorder = Recorder(args.record, rate) if args.record else None
-        return LivePipeline(backend, rate, args.blocksize, args.slack, recorder)
-
-    pipeline, stream = open_stream(sd, args, pipeline_for)
-    sys.setswitchinterval(SWITCH_INTERVAL_S)
-    budget = pipeline.budget()
-    print(f"lutdnn live: {backend.name} backend, {pipeline.rate} Hz, blocks of {args.blocksize}; latency budget:")
-    for part, ms in budget.items():
-        print(f"  {part:<52}{ms:6.1f} ms")
-    print(f"  {'total':<52}{sum(budget.values()):6.1f} ms", flush=True)
-    end = time.monotonic() + args.seconds if args.seconds else None
-    pipeline.start()
+    rate = device_rate(sd, args)
+    recorder = Recorder(args.record, rate) if args.record else None
+    pipeline = LivePipeline(backend, rate, args.blocksize, args.slack, recorder)
     try:
-        with stream:
-            while end is None or time.monotonic() < end:
-                time.sleep(0.25)
-                print("\r" + pipeline.meter(), end="", file=sys.stderr, flush=True)
-    except KeyboardInterrupt:
-        pass
+        stream = open_stream(sd, args, pipeline.callback, rate)
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
+        print_budget(pipeline, backend, args.blocksize)
+        end = time.monotonic() + args.seconds if args.seconds else None
+        pipeline.start()
+        try:
+            with stream:
+                while end is None or time.monotonic() < end:
+                    time.sleep(0.25)
+                    print("\r" + pipeline.meter(), end="", file=sys.stderr, flush=True)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            pipeline.stop()
     finally:
-        pipeline.stop()
         if recorder:
             recorder.close()
     print("\r" + pipeline.meter(), file=sys.stderr)
