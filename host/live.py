@@ -5,7 +5,7 @@ A sounddevice duplex stream at the device's rate feeds the streaming engine
 it hands each input block to a bounded queue and takes its output from a FIFO
 that a worker thread fills; a full queue or an empty FIFO is counted as an
 xrun, never hidden.  The output FIFO starts primed with silence so the worker
-has one block period of slack (docs/live.md: the latency budget).
+may be ``--slack`` block periods late (docs/live.md: the latency budget).
 """
 
 import queue
@@ -32,11 +32,11 @@ class Xruns:
     """Counts of every way audio went missing, by where it happened."""
 
     def __init__(self):
-        self.input_overflow = self.output_underflow = 0    # reported by PortAudio
+        self.device = 0                                    # callbacks PortAudio flagged (overflow/underflow)
         self.dropped_input = self.late_output = 0          # our queues: worker too slow
 
     def total(self):
-        return self.input_overflow + self.output_underflow + self.dropped_input + self.late_output
+        return self.device + self.dropped_input + self.late_output
 
 
 class OutputFifo:
@@ -112,22 +112,22 @@ class LivePipeline:
         self.hop_times = deque(maxlen=500)
         self.levels = [-np.inf, -np.inf]
         self._pending = np.zeros(0)
+        self.device_latency_s = (0.0, 0.0)   # set from the stream once it is open
         self._stop = threading.Event()
         self._worker = threading.Thread(target=self._work, name="lutdnn-live-worker", daemon=True)
 
-    def budget(self):
-        """The latency budget in ms, part by part (docs/live.md)."""
-        ms = 1000.0 / self.rate
-        return {"filling a hop (64 samples at 8 kHz)": HOP * 1000.0 / SAMPLE_RATE,
-                "engine delay (the window reaches one hop back)": DELAY * 1000.0 / SAMPLE_RATE,
-                "resampling filters": (self.down.delay_out / SAMPLE_RATE + self.up.delay_out / self.rate) * 1000.0,
-                "primed output FIFO": self.primed * ms,
-                "device blocks (in + out)": 2 * self.blocksize * ms}
+    def budget(self, device_latency_s):
+        """The latency budget in ms, part by part (docs/live.md); ``device_latency_s``: PortAudio's (in, out)."""
+        return {"engine delay (the window reaches one hop back)": DELAY * 1000.0 / SAMPLE_RATE,
+                "resampling filters (both directions)":
+                    (self.down.delay_out / SAMPLE_RATE + self.up.delay_out / self.rate) * 1000.0,
+                "primed output FIFO (hop filling + worker slack)": self.primed * 1000.0 / self.rate,
+                "device (PortAudio's input + output latency)": 1000.0 * sum(device_latency_s)}
 
     # --- audio thread: never blocks ---------------------------------------------------------------
     def callback(self, indata, outdata, frames, _time, status):
-        self.xruns.input_overflow += bool(status.input_overflow)
-        self.xruns.output_underflow += bool(status.output_underflow)
+        # JACK reports one graph xrun as both flags: one event, counted once
+        self.xruns.device += bool(status.input_overflow or status.output_underflow)
         try:
             self.inbox.put_nowait(indata[:, 0].copy())
         except queue.Full:
@@ -184,11 +184,11 @@ class LivePipeline:
 
     def meter(self):
         hop = 1000.0 * np.median(self.hop_times) if self.hop_times else 0.0
-        lat = sum(self.budget().values())
+        lat = sum(self.budget(self.device_latency_s).values())
         x = self.xruns
         return (f"in {self.levels[0]:6.1f} dBFS  out {self.levels[1]:6.1f} dBFS  hop {hop:5.2f} ms  "
-                f"latency {lat:5.1f} ms  xruns {x.total()} (in {x.input_overflow} out {x.output_underflow} "
-                f"dropped {x.dropped_input} late {x.late_output})")
+                f"latency {lat:5.1f} ms  xruns {x.total()} (device {x.device} dropped {x.dropped_input} "
+                f"late {x.late_output})")
 
 
 def dbfs(x):
@@ -217,7 +217,7 @@ def device_rate(sd, args):
 
 
 def print_budget(pipeline, backend, blocksize):
-    budget = pipeline.budget()
+    budget = pipeline.budget(pipeline.device_latency_s)
     print(f"lutdnn live: {backend.name} backend, {pipeline.rate} Hz, blocks of {blocksize}; latency budget:")
     for part, ms in budget.items():
         print(f"  {part:<52}{ms:6.1f} ms")
@@ -236,6 +236,7 @@ def run(args):
     pipeline = LivePipeline(backend, rate, args.blocksize, args.slack, recorder)
     try:
         stream = open_stream(sd, args, pipeline.callback, rate)
+        pipeline.device_latency_s = stream.latency
         sys.setswitchinterval(SWITCH_INTERVAL_S)
         print_budget(pipeline, backend, args.blocksize)
         end = time.monotonic() + args.seconds if args.seconds else None
