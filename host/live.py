@@ -228,7 +228,9 @@ def run(args):
     import sounddevice as sd
     from .enhance import backend_from_args
     if args.list_devices:
-        print(sd.query_devices())
+        devices = sd.query_devices()
+        apis = ", ".join(api["name"] for api in sd.query_hostapis())
+        print(devices if len(devices) else f"no audio devices (PortAudio host APIs: {apis})")
         return 0
     backend = backend_from_args(args)
     rate = device_rate(sd, args)
