@@ -52,5 +52,6 @@ def enhance_signal(signal, backend, level=None):
     padded = np.zeros(hops * HOP)
     padded[:len(signal)] = signal
     block = FILE_BLOCK_HOPS * HOP
-    out = np.concatenate([engine.process(padded[i:i + block]) for i in range(0, len(padded), block)])
-    return out[DELAY:DELAY + len(signal)]
+    for i in range(0, len(padded), block):   # in place: a block's output replaces its input
+        padded[i:i + block] = engine.process(padded[i:i + block])
+    return padded[DELAY:DELAY + len(signal)]
