@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "lutdnn.host.evaluate",
     "lutdnn.host.enhance",
     "lutdnn.host.demo",
+    "lutdnn.host.live",
     "lutdnn.hw.cli",
 ]
 

@@ -18,7 +18,8 @@ from .backends import BACKENDS
 from .audio import AudioError, write_audio
 from .errors import CommandError
 from .extras import require
-from .enhance import backend_from_args, enhance_signal
+from .enhance import backend_from_args
+from .stream import enhance_signal
 from .evaluate import intelligibility
 from .framing import SAMPLE_RATE
 

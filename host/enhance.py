@@ -1,8 +1,9 @@
 """Enhancing recordings: ``lutdnn enhance IN -o OUT``.
 
 IN is a wav file or a folder of them (OUT is then a folder).  Each recording
-is read at any rate/format (host.audio), framed, run through a backend and
-synthesised back at the input's rate and length.  In folder mode a bad file is
+is read at any rate/format (host.audio), fed through the streaming engine
+(host.stream, the same path as ``lutdnn live``) and written back at the
+input's rate and length.  In folder mode a bad file is
 reported and the others are still done; the exit status is 1 if any failed.
 What a folder run skips (subfolders, other files) is said, outputs that would
 overwrite an input or replace something that is not a regular file are
@@ -18,14 +19,7 @@ from .atomic_write import is_temporary, remove_stale
 from .audio import OUTPUT_FORMATS, AudioError, output_format, read_recording, to_file_rate, write_audio
 from .backends import BACKENDS, open_backend
 from .errors import CommandError
-from .framing import analyze, synthesize
-from .level import level_gain
-
-
-def enhance_signal(signal, backend):
-    """8 kHz float signal -> enhanced 8 kHz float signal of the same length."""
-    gain = level_gain(signal, backend.level_dbfs)
-    return synthesize(backend.process(analyze(signal * gain)), len(signal)) / gain
+from .stream import enhance_signal
 
 
 # the option each backend reads its network from; the other one is refused rather than ignored

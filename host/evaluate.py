@@ -15,8 +15,9 @@ from .arguments import at_least
 from .backends import open_backend
 from .errors import CommandError
 from .extras import require
-from .enhance import enhance_signal
+from .stream import enhance_signal
 from .framing import SAMPLE_RATE
+from .level import FixedLevel, level_gain
 
 
 @dataclass
@@ -66,8 +67,12 @@ def score(pairs, label, transform=None):
     return row
 
 
-def backend_row(pairs, label, backend):
-    return score(pairs, label, lambda noisy: enhance_signal(noisy, backend))
+def backend_row(pairs, label, backend, whole_level=False):
+    """``whole_level``: scale each recording by its whole RMS (offline reference) instead of the running level."""
+    def enhance(noisy):
+        level = FixedLevel(level_gain(noisy, backend.level_dbfs)) if whole_level else None
+        return enhance_signal(noisy, backend, level)
+    return score(pairs, label, enhance)
 
 
 def format_table(summaries, split):
@@ -148,7 +153,7 @@ def run(args):
             more, table = scheme_rows(pairs, args, lambda line: print(line, flush=True))
             rows += more
         else:
-            rows.append(backend_row(pairs, "float", open_backend("float", model=args.model)))
+            rows.append(backend_row(pairs, "float", open_backend("float", model=args.model), args.whole_level))
     except (FileNotFoundError, ValueError) as err:
         raise CommandError(str(err)) from err
     snrs = [p.snr for p in pairs]
@@ -176,4 +181,6 @@ def register(sub):
                    "e.g. float,8u,4u,4rsvb,4rsvb/8u (the paper's Table 3)")
     p.add_argument("--plots", help="folder for the STOI-vs-bytes and weight-CDF figures (with --schemes)")
     p.add_argument("--json", help="also write the figures as JSON here")
+    p.add_argument("--whole-level", action="store_true",
+                   help="normalise each recording by its whole RMS (not causal) instead of the running level")
     p.set_defaults(func=run)

@@ -80,27 +80,35 @@ def stack_context(magnitudes, frames=None):
 
 
 class StreamingSTFT:
-    """Hop-by-hop analysis/synthesis for real-time use (one hop of latency).
+    """Block-by-block analysis/synthesis for real-time use (one hop of delay).
 
-    ``analyze_hop`` takes 64 new samples and returns that frame's spectrum;
-    ``synthesize_hop`` takes a (processed) spectrum and returns the 64 output
-    samples completed by it.  Fed the same signal, the outputs equal the
-    offline :func:`synthesize` delayed by one hop.
+    ``analyze_hops`` takes ``n * 64`` new samples and returns those ``n``
+    frames' spectra; ``synthesize_hops`` takes ``n`` (processed) spectra and
+    returns the ``n * 64`` output samples they complete.  Fed the same signal,
+    the outputs equal the offline :func:`synthesize` delayed by one hop, and
+    any split of the signal into blocks gives the same samples: each frame is
+    transformed on its own, so a block is only a batch of frames.
     """
 
     def __init__(self):
-        self._inbuf = np.zeros(WINDOW)
+        self.reset()
+
+    def reset(self):
+        self._last_hop = np.zeros(HOP)
         self._tail = np.zeros(HOP)
 
-    def analyze_hop(self, hop):
-        hop = np.asarray(hop, dtype=np.float64)
-        if hop.shape != (HOP,):
-            raise ValueError(f"analyze_hop expects {HOP} samples, got shape {hop.shape}")
-        self._inbuf = np.concatenate([self._inbuf[HOP:], hop])
-        return np.fft.rfft(self._inbuf * HANN, n=NFFT)
+    def analyze_hops(self, samples):
+        samples = np.asarray(samples, dtype=np.float64)
+        if samples.ndim != 1 or len(samples) % HOP:
+            raise ValueError(f"analyze_hops expects a 1-D multiple of {HOP} samples, got shape {samples.shape}")
+        padded = np.concatenate([self._last_hop, samples])
+        self._last_hop = padded[len(padded) - HOP:].copy()
+        frames = len(samples) // HOP
+        index = np.arange(WINDOW)[None, :] + HOP * np.arange(frames)[:, None]
+        return np.fft.rfft(padded[index] * HANN, n=NFFT, axis=1)
 
-    def synthesize_hop(self, spectrum):
-        block = np.fft.irfft(spectrum, n=NFFT)[:WINDOW]
-        out = self._tail + block[:HOP]
-        self._tail = block[HOP:].copy()
-        return out
+    def synthesize_hops(self, spectra):
+        blocks = np.fft.irfft(spectra, n=NFFT, axis=1)[:, :WINDOW]
+        tails = np.concatenate([self._tail[None, :], blocks[:, HOP:]])
+        self._tail = tails[-1].copy()
+        return (tails[:-1] + blocks[:, :HOP]).reshape(-1)

@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(iverilog verilator yosys libportaudio2 espeak-ng tcl)
+# the live demo's CI: a JACK dummy server (jackd2) and a JACK wav player (jack-tools)
+APT_PACKAGES+=(jackd2 jack-tools)
 PYTHON=${PYTHON:-python3}
 
 missing=()
@@ -17,6 +19,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
     echo "setup: please install these Debian packages first: ${missing[*]}" >&2; exit 1; fi
   $SUDO apt-get update -qq
+  # jackd2 asks whether to enable realtime limits; answer no instead of waiting for a terminal
+  echo "jackd2 jackd/tweak_rt_limits boolean false" | $SUDO debconf-set-selections
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 

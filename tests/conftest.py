@@ -37,3 +37,24 @@ def small_mixtures(shared_data, tmp_path_factory):
     build(shared_data / "fsdd", shared_data / "noise", out, seed=0, synthetic_minutes=0.2,
           ood_items=2, max_items=4)
     return out
+
+
+def make_noisy_speech(data, seconds):
+    """Speech from the shared fsdd folder in running-tap noise at 5 dB SNR, 8 kHz, ``seconds`` long."""
+    import numpy as np
+    from lutdnn.host.audio import read_recording
+    speech, n = [], int(8000 * seconds)
+    for path in sorted((data / "fsdd").glob("*.wav")):
+        speech.append(read_recording(path).signal)
+        if sum(map(len, speech)) >= n:
+            break
+    clean = np.concatenate(speech)[:n]
+    noise = np.resize(read_recording(data / "noise" / "running_tap.wav").signal, n)
+    noise *= np.sqrt(np.mean(clean ** 2) / np.mean(noise ** 2)) * 10 ** (-5 / 20)
+    return clean + noise
+
+
+@pytest.fixture(scope="session")
+def noisy_speech(shared_data):
+    """Six seconds of noisy speech (8 kHz float)."""
+    return make_noisy_speech(shared_data, 6.0)

@@ -17,7 +17,8 @@ def test_pynq_get_notebooks_delivers_the_packages_notebook(tmp_path):
     done = subprocess.run([str(VENV / "pynq"), "get-notebooks", "lutdnn", "--ignore-overlays", "-p", str(tmp_path)],
                           capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in (tmp_path / "lutdnn").glob("*.ipynb")) == ["lutdnn_on_the_board.ipynb"]
+    shipped = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
+    assert sorted(p.name for p in (tmp_path / "lutdnn").glob("*.ipynb")) == shipped
 
 
 def test_pynq_searches_the_overlay_package_for_a_relative_overlay_name():

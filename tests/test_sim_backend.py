@@ -41,11 +41,16 @@ def test_whole_recording_equals_frame_by_frame(quantized):
         assert np.array_equal(np.concatenate(part), full)
 
 
-def test_each_call_is_one_recording_with_an_empty_context(quantized):
+def test_the_context_continues_across_calls_until_reset(quantized):
     _, image = quantized
     spectra = analyze(noisy_signal(8, 0.3))
     sim = open_backend("sim", image=image)
-    assert np.array_equal(sim.process(spectra), sim.process(spectra))
+    whole = sim.process(spectra)
+    sim.reset()
+    assert np.array_equal(np.concatenate([sim.process(spectra[:3]), sim.process(spectra[3:])]), whole)
+    assert not np.array_equal(sim.process(spectra[:3]), whole[:3])   # the context was not cleared
+    sim.reset()
+    assert np.array_equal(sim.process(spectra), whole)
 
 
 def test_sim_follows_the_float_model_of_the_quantized_weights(quantized):

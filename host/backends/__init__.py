@@ -2,9 +2,14 @@
 
 A backend is built by ``open_backend(name, model=..., image=...)`` and has
 
-- ``process(spectra) -> spectra``: complex ``(frames, 129)`` noisy spectra of
-  one recording (frame order, context starting empty) to enhanced spectra of
-  the same shape;
+- ``reset()``: start a new stream: the 8-frame context is emptied (zeros);
+- ``process(spectra) -> spectra``: complex ``(frames, 129)`` noisy spectra,
+  in frame order, to enhanced spectra of the same shape.  The context
+  *continues* from the previous call (it is cleared only by ``reset``), so a
+  stream may be fed whole, in blocks or frame by frame with the same result;
+  the streaming engine (host.stream) calls ``reset`` once per recording or
+  live session and then ``process`` on each block of hops;
+- ``level_dbfs``: the input level the model was made for (None: no level);
 - ``name``: the backend's name, for reports.
 
 ``float`` runs the float network; ``sim`` the bit-exact integer reference on a

@@ -37,12 +37,14 @@ class CosimBackend:
         self.model.load(image)
         self.cycles = []
 
+    def reset(self):
+        self.model.clear_context()
+
     def process(self, spectra):
-        """One recording's complex spectra ``(frames, 129)`` -> enhanced spectra (context starts empty)."""
+        """Complex spectra ``(frames, 129)`` -> enhanced spectra; the context continues from the last call."""
         if spectra.ndim != 2 or spectra.shape[1] != BINS:
             raise ValueError(f"the cosim backend takes (frames, {BINS}) spectra, got shape {spectra.shape}")
         re, im = spectrum_to_words(spectra)
-        self.model.clear_context()
         out_re, out_im, self.cycles = self.model.run_frames(self.image, re, im)
         return words_to_spectrum(out_re, out_im)
 

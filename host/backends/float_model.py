@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from lutdnn.host.framing import stack_context
+from lutdnn.host.framing import BINS, CONTEXT, stack_context
 from lutdnn.model.float_net import load_float_net
 
 
@@ -12,10 +12,17 @@ class FloatBackend:
     def __init__(self, net):
         self.net = net
         self.level_dbfs = net.config.level_dbfs
+        self.reset()
+
+    def reset(self):
+        self._history = np.zeros((CONTEXT - 1, BINS))
 
     def process(self, spectra):
+        """Complex spectra ``(frames, 129)`` -> enhanced spectra; the context continues from the last call."""
         mag = np.abs(spectra)
-        est = self.net.enhance_magnitude(stack_context(mag), mag)
+        frames = np.concatenate([self._history, mag])
+        self._history = frames[len(frames) - (CONTEXT - 1):]
+        est = self.net.enhance_magnitude(stack_context(frames)[CONTEXT - 1:], mag)
         phase = np.exp(1j * np.angle(spectra))
         return est * phase
 

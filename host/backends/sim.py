@@ -17,13 +17,17 @@ class SimBackend:
     def __init__(self, image):
         self.image = image
         self.level_dbfs = image.level_dbfs   # the input level the quantized model was made for
+        self.accelerator = Accelerator(image)
+
+    def reset(self):
+        self.accelerator.reset()
 
     def process(self, spectra):
-        """One recording's complex spectra ``(frames, 129)`` -> enhanced spectra (context starts empty)."""
+        """Complex spectra ``(frames, 129)`` -> enhanced spectra; the context continues from the last call."""
         if spectra.ndim != 2 or spectra.shape[1] != BINS:
             raise ValueError(f"the sim backend takes (frames, {BINS}) spectra, got shape {spectra.shape}")
         re, im = spectrum_to_words(spectra)
-        return words_to_spectrum(*Accelerator(self.image).process(re, im))
+        return words_to_spectrum(*self.accelerator.process(re, im))
 
 
 def open(image=None, **_):

@@ -1,0 +1,57 @@
+"""The one causal enhancement path: 64 samples in, 64 samples out per hop.
+
+:class:`StreamEngine` holds all the state a stream needs between calls: the
+analysis/synthesis buffers (framing.StreamingSTFT), the backend's 8-frame
+context and the running input level (level.RunningLevel).  The live demo feeds
+it blocks from the sound card; :func:`enhance_signal` (``lutdnn enhance``,
+``lutdnn eval``) feeds it a whole recording, block after block.  Since every
+part is causal and carries its state, any split of the input into blocks gives
+the same samples, and the output is the input's enhancement delayed by
+:data:`DELAY` samples (one hop: the window reaches one hop into the past).
+"""
+
+import numpy as np
+
+from .framing import HOP, SAMPLE_RATE, StreamingSTFT
+from .level import RunningLevel
+
+DELAY = HOP                       # output sample n is the enhanced input sample n - DELAY
+LEVEL_TIME_CONSTANT_S = 2.0       # running level's time constant (tuned on validation, docs/live.md)
+FILE_BLOCK_HOPS = 1024            # hops per block in file mode: bounds memory, amortises per-call cost
+
+
+class StreamEngine:
+    def __init__(self, backend, level=None):
+        """``level``: an object with ``reset()`` and ``gains(hops)``; default: the running level."""
+        self.backend = backend
+        self.level = level or RunningLevel(backend.level_dbfs, LEVEL_TIME_CONSTANT_S, HOP / SAMPLE_RATE)
+        self.stft = StreamingSTFT()
+        self.reset()
+
+    def reset(self):
+        """Start a new stream: empty window, empty context, no level heard yet."""
+        self.stft.reset()
+        self.level.reset()
+        self.backend.reset()
+
+    def process(self, samples):
+        """``n * 64`` input samples (8 kHz float) -> ``n * 64`` output samples, delayed by :data:`DELAY`."""
+        samples = np.asarray(samples, dtype=np.float64)
+        if samples.ndim != 1 or len(samples) % HOP:
+            raise ValueError(f"the stream takes a 1-D multiple of {HOP} samples, got shape {samples.shape}")
+        gains = self.level.gains(samples.reshape(-1, HOP))[:, None]
+        spectra = self.stft.analyze_hops(samples) * gains
+        return self.stft.synthesize_hops(self.backend.process(spectra) / gains)
+
+
+def enhance_signal(signal, backend, level=None):
+    """8 kHz float signal -> enhanced signal of the same length (the stream, realigned by :data:`DELAY`)."""
+    engine = StreamEngine(backend, level)
+    signal = np.asarray(signal, dtype=np.float64)
+    hops = -(-(len(signal) + DELAY) // HOP)
+    padded = np.zeros(hops * HOP)
+    padded[:len(signal)] = signal
+    block = FILE_BLOCK_HOPS * HOP
+    for i in range(0, len(padded), block):   # in place: a block's output replaces its input
+        padded[i:i + block] = engine.process(padded[i:i + block])
+    return padded[DELAY:DELAY + len(signal)]
