@@ -2,6 +2,9 @@
 
 STOI and ESTOI (pystoi) of the noisy input and of each enhancement on a split
 written by ``lutdnn data`` (the test split by default), overall and per SNR.
+With ``--peers`` also PESQ (narrowband), other enhancers (:mod:`.peers`), our
+4-bit image through ``sim``, the oracle ratio mask as the ceiling, and the
+figures per noise type and per speaker gender.
 """
 
 import json
@@ -15,6 +18,9 @@ from .backends import open_backend
 from .errors import CommandError
 from .enhance import enhance_signal
 from .framing import SAMPLE_RATE
+from .peers import oracle_mask, parse_peers, pesq_nb
+
+GROUPS = {"per_snr": "snr", "per_noise_type": "noise_type", "per_gender": "gender"}
 
 
 @dataclass
@@ -22,29 +28,40 @@ class Pair:
     clean: np.ndarray
     noisy: np.ndarray
     snr: float
+    noise_type: str = "unknown"
+    gender: str = "unknown"
 
 
 def load_pairs(data, split):
     """The written mixtures of ``split`` in a folder made by ``lutdnn data``."""
     from lutdnn.model.mixtures import read_items
-    return [Pair(clean.astype(np.float64), noisy.astype(np.float64), item["snr_db"])
+    return [Pair(clean.astype(np.float64), noisy.astype(np.float64), item["snr_db"],
+                 item.get("noise_type", "unknown"), item.get("gender", "unknown"))
             for item, clean, noisy in read_items(Path(data), split)]
+
+
+def group_keys(pairs, group):
+    """Each pair's key for ``group`` (a :data:`GROUPS` name), as text."""
+    return [f"{getattr(p, GROUPS[group]):g}" if group == "per_snr" else str(getattr(p, GROUPS[group]))
+            for p in pairs]
 
 
 @dataclass
 class Row:
     label: str
-    stoi: list = field(default_factory=list)
-    estoi: list = field(default_factory=list)
+    metrics: dict = field(default_factory=dict)     # {"stoi": [per mixture], "estoi": [...], ...}
     extra: dict = field(default_factory=dict)
 
-    def summary(self, snrs):
-        snrs = np.asarray(snrs)
-        out = {"stoi": float(np.mean(self.stoi)), "estoi": float(np.mean(self.estoi)), "per_snr": {}}
-        for snr in sorted(set(snrs.tolist())):
-            sel = snrs == snr
-            out["per_snr"][f"{snr:g}"] = {"stoi": float(np.mean(np.asarray(self.stoi)[sel])),
-                                          "estoi": float(np.mean(np.asarray(self.estoi)[sel]))}
+    def means(self, select=slice(None)):
+        return {name: float(np.nanmean(np.asarray(values)[select])) for name, values in self.metrics.items()}
+
+    def summary(self, pairs, groups=("per_snr",)):
+        """Means overall and for each key of each of ``groups`` (:data:`GROUPS` names)."""
+        out = self.means()
+        for group in groups:
+            keys = np.asarray(group_keys(pairs, group))
+            order = sorted(set(keys.tolist()), key=float) if group == "per_snr" else sorted(set(keys.tolist()))
+            out[group] = {key: {**self.means(keys == key), "mixtures": int(np.sum(keys == key))} for key in order}
         return {**out, **self.extra}
 
 
@@ -52,19 +69,64 @@ def intelligibility(clean, signal):
     return stoi(clean, signal, SAMPLE_RATE), stoi(clean, signal, SAMPLE_RATE, extended=True)
 
 
-def score(pairs, label, transform=None):
-    """A :class:`Row` for ``transform(noisy)`` (the noisy input itself when None)."""
+def quality(clean, signal):
+    """``{"stoi", "estoi"}``, plus PESQ narrowband for the peers table."""
+    return dict(zip(("stoi", "estoi"), intelligibility(clean, signal)))
+
+
+def quality_with_pesq(clean, signal):
+    return {**quality(clean, signal), "pesq": pesq_nb(clean, signal)}
+
+
+def score(pairs, label, transform=None, measure=quality):
+    """A :class:`Row` for ``transform(pair)`` (the noisy input itself when None)."""
     row = Row(label)
     for pair in pairs:
-        signal = pair.noisy if transform is None else transform(pair.noisy)
-        s, e = intelligibility(pair.clean, signal)
-        row.stoi.append(s)
-        row.estoi.append(e)
+        signal = pair.noisy if transform is None else transform(pair)
+        for name, value in measure(pair.clean, signal).items():
+            row.metrics.setdefault(name, []).append(value)
     return row
 
 
-def backend_row(pairs, label, backend):
-    return score(pairs, label, lambda noisy: enhance_signal(noisy, backend))
+def backend_row(pairs, label, backend, measure=quality):
+    return score(pairs, label, lambda pair: enhance_signal(pair.noisy, backend), measure)
+
+
+def peer_rows(pairs, args, peers, log):
+    """``--peers``: our 4-bit image through ``sim``, each peer, and the oracle ratio mask (PESQ too)."""
+    rows = []
+    if args.image or not args.model:     # the shipped image goes with the shipped model only
+        rows.append(backend_row(pairs, "4-bit (sim)", open_backend("sim", image=args.image), quality_with_pesq))
+    for name, enhance in peers:
+        log(f"scoring {name} on {len(pairs)} mixtures")
+        rows.append(score(pairs, name, lambda pair: enhance(pair.noisy), quality_with_pesq))
+    rows.append(score(pairs, "oracle mask", lambda pair: oracle_mask(pair.clean, pair.noisy), quality_with_pesq))
+    return rows
+
+
+def format_peer_table(summaries, group):
+    """STOI / ESTOI / PESQ of every system for each key of ``group``, gains over the noisy input."""
+    keys = list(summaries["noisy"][group])
+    noisy = summaries["noisy"]
+    lines = [f"{group.replace('_', ' ')}: " + ", ".join(f"{k} ({noisy[group][k]['mixtures']})" for k in keys)]
+    head = f"{'system':<16}" + "".join(f"{k[:21]:>24}" for k in keys)
+    lines += [head, f"{'':<16}" + f"{'STOI  ESTOI  PESQ':>24}" * len(keys), "-" * len(head)]
+    for label, s in summaries.items():
+        cells = "".join(f"{s[group][k]['stoi']:>8.3f}{s[group][k]['estoi']:>8.3f}{s[group][k]['pesq']:>8.2f}"
+                        for k in keys)
+        lines.append(f"{label:<16}{cells}")
+    return "\n".join(lines)
+
+
+def format_peer_overall(summaries):
+    noisy = summaries["noisy"]
+    head = f"{'system':<16}{'STOI':>8}{'ESTOI':>8}{'PESQ':>8}{'dSTOI':>8}{'dESTOI':>8}{'dPESQ':>8}"
+    lines = [head, "-" * len(head)]
+    for label, s in summaries.items():
+        lines.append(f"{label:<16}{s['stoi']:>8.3f}{s['estoi']:>8.3f}{s['pesq']:>8.2f}"
+                     f"{s['stoi'] - noisy['stoi']:>+8.3f}{s['estoi'] - noisy['estoi']:>+8.3f}"
+                     f"{s['pesq'] - noisy['pesq']:>+8.2f}")
+    return "\n".join(lines)
 
 
 def format_table(summaries, split):
@@ -142,18 +204,27 @@ def run(args):
     if args.limit:
         pairs = pairs[:args.limit]
     table = []
+    peers = parse_peers(args.peers) if args.peers is not None else []     # refuse unknown names first
+    measure = quality_with_pesq if peers else quality
+    log = lambda line: print(line, flush=True)   # noqa: E731
     try:
-        rows = [score(pairs, "noisy")]
+        rows = [score(pairs, "noisy", measure=measure)]
         if args.schemes:
-            more, table = scheme_rows(pairs, args, lambda line: print(line, flush=True))
+            more, table = scheme_rows(pairs, args, log)
             rows += more
         else:
-            rows.append(backend_row(pairs, "float", open_backend("float", model=args.model)))
+            rows.append(backend_row(pairs, "float", open_backend("float", model=args.model), measure))
+        if peers:
+            rows += peer_rows(pairs, args, peers, log)
     except (FileNotFoundError, ValueError) as err:
         raise CommandError(str(err)) from err
-    snrs = [p.snr for p in pairs]
-    summaries = {row.label: row.summary(snrs) for row in rows}
+    groups = tuple(GROUPS) if peers else ("per_snr",)
+    summaries = {row.label: row.summary(pairs, groups) for row in rows}
     print(format_table(summaries, args.split))
+    if peers:
+        print(format_peer_overall(summaries))
+        for group in groups:
+            print(format_peer_table(summaries, group))
     gain = summaries["float"]["stoi"] - summaries["noisy"]["stoi"]
     print(f"float model vs noisy: {gain:+.4f} STOI over {len(pairs)} mixtures")
     if args.schemes:
@@ -176,4 +247,8 @@ def register(sub):
                    "e.g. float,8u,4u,4rsvb,4rsvb/8u (the paper's Table 3)")
     p.add_argument("--plots", help="folder for the STOI-vs-bytes and weight-CDF figures (with --schemes)")
     p.add_argument("--json", help="also write the figures as JSON here")
+    p.add_argument("--peers", help="comma-separated other enhancers to score beside ours (rnnoise, "
+                   "noisereduce), with PESQ, the oracle mask and per noise type / gender tables")
+    p.add_argument("--image", help="with --peers: 4-bit weight image scored through sim "
+                   "(default: the shipped model-4rsvb.img when --model is not given)")
     p.set_defaults(func=run)
