@@ -48,6 +48,7 @@ setup(
     extras_require={
         "board": ["pynq>=3.0"],
         "test": ["pytest>=8", "hypothesis>=6.100"],
+        "peers": ["pyrnnoise==0.4.5", "noisereduce==3.0.3", "pesq==0.0.4"],
     },
     entry_points={
         "console_scripts": ["lutdnn = lutdnn.host.cli:main"],

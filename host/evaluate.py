@@ -70,11 +70,12 @@ def intelligibility(clean, signal):
 
 
 def quality(clean, signal):
-    """``{"stoi", "estoi"}``, plus PESQ narrowband for the peers table."""
+    """``{"stoi": ..., "estoi": ...}`` of ``signal`` against ``clean``."""
     return dict(zip(("stoi", "estoi"), intelligibility(clean, signal)))
 
 
 def quality_with_pesq(clean, signal):
+    """:func:`quality` plus PESQ narrowband (the ``--peers`` table)."""
     return {**quality(clean, signal), "pesq": pesq_nb(clean, signal)}
 
 
@@ -104,17 +105,15 @@ def peer_rows(pairs, args, peers, log):
     return rows
 
 
-def format_peer_table(summaries, group):
-    """STOI / ESTOI / PESQ of every system for each key of ``group``, gains over the noisy input."""
-    keys = list(summaries["noisy"][group])
-    noisy = summaries["noisy"]
-    lines = [f"{group.replace('_', ' ')}: " + ", ".join(f"{k} ({noisy[group][k]['mixtures']})" for k in keys)]
-    head = f"{'system':<16}" + "".join(f"{k[:21]:>24}" for k in keys)
-    lines += [head, f"{'':<16}" + f"{'STOI  ESTOI  PESQ':>24}" * len(keys), "-" * len(head)]
-    for label, s in summaries.items():
-        cells = "".join(f"{s[group][k]['stoi']:>8.3f}{s[group][k]['estoi']:>8.3f}{s[group][k]['pesq']:>8.2f}"
-                        for k in keys)
-        lines.append(f"{label:<16}{cells}")
+def format_peer_table(summaries, group, metric):
+    """``metric`` of every system (columns) for each key of ``group`` (rows), noisy input first."""
+    labels = list(summaries)
+    keys = summaries["noisy"][group]
+    head = f"{group.replace('_', ' ') + ': ' + metric.upper():<26}" + "".join(f"{label[:12]:>13}" for label in labels)
+    lines = [head, "-" * len(head)]
+    for key, counts in keys.items():
+        cells = "".join(f"{summaries[label][group][key][metric]:>13.3f}" for label in labels)
+        lines.append(f"{key[:20] + ' (' + str(counts['mixtures']) + ')':<26}{cells}")
     return "\n".join(lines)
 
 
@@ -224,7 +223,8 @@ def run(args):
     if peers:
         print(format_peer_overall(summaries))
         for group in groups:
-            print(format_peer_table(summaries, group))
+            for metric in ("stoi", "estoi", "pesq"):
+                print(format_peer_table(summaries, group, metric))
     gain = summaries["float"]["stoi"] - summaries["noisy"]["stoi"]
     print(f"float model vs noisy: {gain:+.4f} STOI over {len(pairs)} mixtures")
     if args.schemes:

@@ -21,4 +21,4 @@ fi
 
 # torch is pinned to the CPU build; an unpinned torch would pull a multi-GB CUDA build.
 "$PYTHON" -m pip install -q --disable-pip-version-check "torch==2.13.0"
-"$PYTHON" -m pip install -q --disable-pip-version-check -e ".[test]"
+"$PYTHON" -m pip install -q --disable-pip-version-check -e ".[test,peers]"

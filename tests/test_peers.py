@@ -68,7 +68,7 @@ def test_eval_with_peers_reports_per_noise_type_and_gender(small_mixtures, rando
     assert main(["eval", "--data", str(small_mixtures), "--model", str(random_model), "--limit", "3",
                  "--peers", "rnnoise,noisereduce", "--json", str(report)]) == 0
     out = capsys.readouterr().out
-    assert "per noise type" in out and "per gender: M (3)" in out and "PESQ" in out
+    assert "per noise type: STOI" in out and "per gender: ESTOI" in out and "M (3)" in out and "PESQ" in out
     systems = json.loads(report.read_text())["systems"]
     assert list(systems) == ["noisy", "float", "rnnoise", "noisereduce", "oracle mask"]
     assert systems["oracle mask"]["stoi"] > systems["noisy"]["stoi"]
