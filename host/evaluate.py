@@ -146,7 +146,7 @@ def write_json(path, payload):
     tmp.replace(path)
 
 
-def scheme_rows(pairs, args, log):
+def scheme_rows(pairs, args, log, measure=quality):
     """Rows for ``--schemes``: float via the float backend, every spec via ``sim`` on its image."""
     from lutdnn.model.network import load_model
     from lutdnn.model.quantize.calibrate import validation_inputs
@@ -158,7 +158,7 @@ def scheme_rows(pairs, args, log):
     for entry in table:
         backend = open_backend("float", model=args.model) if entry.image is None else \
             open_backend("sim", image=entry.image)
-        row = backend_row(pairs, entry.label, backend)
+        row = backend_row(pairs, entry.label, backend, measure)
         row.extra = {"layers": entry.layers, "weight_bytes": entry.weight_bytes,
                      "stream_bytes": entry.stream_bytes, "backend": backend.name}
         rows.append(row)
@@ -195,6 +195,10 @@ def save_figures(folder, summaries, net_path, table):
     return paths
 
 
+def _log(line):
+    print(line, flush=True)
+
+
 def run(args):
     try:
         pairs = load_pairs(args.data, args.split)
@@ -205,16 +209,15 @@ def run(args):
     table = []
     peers = parse_peers(args.peers) if args.peers is not None else []     # refuse unknown names first
     measure = quality_with_pesq if peers else quality
-    log = lambda line: print(line, flush=True)   # noqa: E731
     try:
         rows = [score(pairs, "noisy", measure=measure)]
         if args.schemes:
-            more, table = scheme_rows(pairs, args, log)
+            more, table = scheme_rows(pairs, args, _log, measure)
             rows += more
         else:
             rows.append(backend_row(pairs, "float", open_backend("float", model=args.model), measure))
         if peers:
-            rows += peer_rows(pairs, args, peers, log)
+            rows += peer_rows(pairs, args, peers, _log)
     except (FileNotFoundError, ValueError) as err:
         raise CommandError(str(err)) from err
     groups = tuple(GROUPS) if peers else ("per_snr",)
