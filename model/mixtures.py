@@ -50,10 +50,10 @@ from pathlib import Path
 import numpy as np
 
 from lutdnn.host.errors import CommandError
-from lutdnn.model import corpora as extra, noise_synthesis, synthetic_speech
+from lutdnn.model import corpora as added_corpora, noise_synthesis, synthetic_speech
 from lutdnn.model.data_split import (SAMPLE_RATE, SPLITS, DataError, load_noise, read_wav,
                                      split_speech, wav_files, write_wav)
-from lutdnn.model.mixing import EVALUATION_SNRS_DB, LEVEL_DBFS, SEGMENT_SAMPLES, layouts, mix, render
+from lutdnn.model.mixing import EVALUATION_SNRS_DB, GAP_S, LEVEL_DBFS, SEGMENT_SAMPLES, layouts, mix, render
 
 MANIFEST = "manifest.json"
 FORMAT, VERSION = "lutdnn-mixtures", 1
@@ -61,7 +61,7 @@ SYNTHETIC_GENERATOR_VERSION = 1
 DEFAULT_SYNTHETIC_MINUTES = 30.0
 DEFAULT_OOD_ITEMS = 60
 OOD_NOISE_TYPE = "music"
-OOD_PIECE_SAMPLES = SEGMENT_SAMPLES - int(0.3 * SAMPLE_RATE)   # a piece plus its longest gap fills a segment
+OOD_PIECE_SAMPLES = SEGMENT_SAMPLES - int(GAP_S[1] * SAMPLE_RATE)  # a piece plus its longest gap fills a segment
 OOD_MIN_PIECE_SAMPLES = SAMPLE_RATE                          # shorter tails of long utterances are dropped
 
 
@@ -219,7 +219,7 @@ def _recorded_noise_split(staging, seed, name, speech, speech_audio, noise, max_
     speakers = {u.file: u.speaker for u in speech[name]}
     items = _write_split(staging, name, segments, speech_audio, speakers,
                          _recorded_noise_drawer(ranges[name], signals), rng)
-    return _label(items, {u.speaker: extra.FSDD_GENDER for u in speech[name]})
+    return _label(items, {u.speaker: added_corpora.FSDD_GENDER for u in speech[name]})
 
 
 def _ood_split(staging, seed, corpus, items):
@@ -230,7 +230,7 @@ def _ood_split(staging, seed, corpus, items):
     voices = {e["file"]: e["voice"] for e in corpus}
     items = _write_split(staging, "ood", segments, audio, voices,
                          _generated_noise_drawer(OOD_NOISE_TYPE, noise_synthesis.music), rng)
-    return _label(items, {e["voice"]: extra.GENDERS[e["gender"][0]] for e in corpus})
+    return _label(items, {e["voice"]: added_corpora.GENDERS[e["gender"][0]] for e in corpus})
 
 
 def _pieces(recordings, audio):
@@ -286,9 +286,10 @@ def _replace(staging, out_dir):
     shutil.rmtree(retired)
 
 
-def _added_corpora(librispeech, prompts):
+def _given_corpora(librispeech, prompts):
     """``{corpus: (folder, {split: [Recording, ...]})}`` of the speech corpora given."""
-    given = {"librispeech": (librispeech, extra.split_librispeech), "prompts": (prompts, extra.split_prompts)}
+    given = {"librispeech": (librispeech, added_corpora.split_librispeech),
+             "prompts": (prompts, added_corpora.split_prompts)}
     return {name: (Path(folder).resolve(), split(folder)) for name, (folder, split) in given.items()
             if folder is not None}
 
@@ -305,10 +306,10 @@ def _extra_noise(folders, min_length):
             if name in signals:
                 raise DataError(f"extra noise {name} is given twice (two folders of that name?)")
             signals[name] = read_wav(path)
-    held_out = extra.held_out_noise({f: len(x) for f, x in signals.items()}) if signals else None
+    held_out = added_corpora.held_out_noise({f: len(x) for f, x in signals.items()}) if signals else None
     ranges = {name: [] for name in (*SPLITS, "ood")}
     for name, samples in signals.items():
-        for split, cut in extra.extra_noise_cuts(name, len(samples), min_length, held_out).items():
+        for split, cut in added_corpora.extra_noise_cuts(name, len(samples), min_length, held_out).items():
             ranges[split].append(cut)
     return signals, ranges, held_out
 
@@ -326,7 +327,7 @@ def build(speech_dir, noise_dir, out_dir, seed=0, synthetic_minutes=DEFAULT_SYNT
     """
     speech_dir, noise_dir, out_dir = (Path(p).resolve() for p in (speech_dir, noise_dir, out_dir))
     previous = _previous_manifest(out_dir)
-    added = _added_corpora(librispeech, prompts)
+    added = _given_corpora(librispeech, prompts)
     extra_signals, extra_ranges, held_out = _extra_noise(extra_noise, SEGMENT_SAMPLES)
     speech = split_speech(speech_dir)
     speech_audio = {u.file: read_wav(speech_dir / u.file) for split in speech.values() for u in split}
