@@ -48,6 +48,7 @@ setup(
         "eval": ["pystoi==0.4.1", "matplotlib>=3.7,<4"],
         "test": ["pytest>=8", "hypothesis>=6.100", "nbclient>=0.10", "nbformat>=5.9", "ipykernel>=6.29"],
         "board": ["pynq>=3.0"],
+        "peers": ["pyrnnoise==0.4.5", "noisereduce==3.0.3", "pesq==0.0.4"],
     },
     entry_points={
         "console_scripts": ["lutdnn = lutdnn.host.cli:main"],

@@ -2,6 +2,9 @@
 
 STOI and ESTOI (pystoi) of the noisy input and of each enhancement on a split
 written by ``lutdnn data`` (the test split by default), overall and per SNR.
+With ``--peers`` also PESQ (narrowband), other enhancers (:mod:`.peers`), our
+4-bit image through ``sim``, the oracle ratio mask as the ceiling, and the
+figures per noise type and per speaker gender.
 """
 
 import json
@@ -18,6 +21,9 @@ from .extras import require
 from .stream import enhance_signal
 from .framing import SAMPLE_RATE
 from .level import FixedLevel, level_gain
+from .peers import oracle_mask, parse_peers, pesq_nb
+
+GROUPS = {"per_snr": "snr", "per_noise_type": "noise_type", "per_gender": "gender"}
 
 
 @dataclass
@@ -25,29 +31,40 @@ class Pair:
     clean: np.ndarray
     noisy: np.ndarray
     snr: float
+    noise_type: str = "unknown"
+    gender: str = "unknown"
 
 
 def load_pairs(data, split):
     """The written mixtures of ``split`` in a folder made by ``lutdnn data``."""
     from lutdnn.model.mixtures import read_items
-    return [Pair(clean.astype(np.float64), noisy.astype(np.float64), item["snr_db"])
+    return [Pair(clean.astype(np.float64), noisy.astype(np.float64), item["snr_db"],
+                 item.get("noise_type", "unknown"), item.get("gender", "unknown"))
             for item, clean, noisy in read_items(Path(data), split)]
+
+
+def group_keys(pairs, group):
+    """Each pair's key for ``group`` (a :data:`GROUPS` name), as text."""
+    return [f"{getattr(p, GROUPS[group]):g}" if group == "per_snr" else str(getattr(p, GROUPS[group]))
+            for p in pairs]
 
 
 @dataclass
 class Row:
     label: str
-    stoi: list = field(default_factory=list)
-    estoi: list = field(default_factory=list)
+    metrics: dict = field(default_factory=dict)     # {"stoi": [per mixture], "estoi": [...], ...}
     extra: dict = field(default_factory=dict)
 
-    def summary(self, snrs):
-        snrs = np.asarray(snrs)
-        out = {"stoi": float(np.mean(self.stoi)), "estoi": float(np.mean(self.estoi)), "per_snr": {}}
-        for snr in sorted(set(snrs.tolist())):
-            sel = snrs == snr
-            out["per_snr"][f"{snr:g}"] = {"stoi": float(np.mean(np.asarray(self.stoi)[sel])),
-                                          "estoi": float(np.mean(np.asarray(self.estoi)[sel]))}
+    def means(self, select=slice(None)):
+        return {name: float(np.nanmean(np.asarray(values)[select])) for name, values in self.metrics.items()}
+
+    def summary(self, pairs, groups=("per_snr",)):
+        """Means overall and for each key of each of ``groups`` (:data:`GROUPS` names)."""
+        out = self.means()
+        for group in groups:
+            keys = np.asarray(group_keys(pairs, group))
+            order = sorted(set(keys.tolist()), key=float) if group == "per_snr" else sorted(set(keys.tolist()))
+            out[group] = {key: {**self.means(keys == key), "mixtures": int(np.sum(keys == key))} for key in order}
         return {**out, **self.extra}
 
 
@@ -56,23 +73,67 @@ def intelligibility(clean, signal):
     return pystoi.stoi(clean, signal, SAMPLE_RATE), pystoi.stoi(clean, signal, SAMPLE_RATE, extended=True)
 
 
-def score(pairs, label, transform=None):
-    """A :class:`Row` for ``transform(noisy)`` (the noisy input itself when None)."""
+def quality(clean, signal):
+    """``{"stoi": ..., "estoi": ...}`` of ``signal`` against ``clean``."""
+    return dict(zip(("stoi", "estoi"), intelligibility(clean, signal)))
+
+
+def quality_with_pesq(clean, signal):
+    """:func:`quality` plus PESQ narrowband (the ``--peers`` table)."""
+    return {**quality(clean, signal), "pesq": pesq_nb(clean, signal)}
+
+
+def score(pairs, label, transform=None, measure=quality):
+    """A :class:`Row` for ``transform(pair)`` (the noisy input itself when None)."""
     row = Row(label)
     for pair in pairs:
-        signal = pair.noisy if transform is None else transform(pair.noisy)
-        s, e = intelligibility(pair.clean, signal)
-        row.stoi.append(s)
-        row.estoi.append(e)
+        signal = pair.noisy if transform is None else transform(pair)
+        for name, value in measure(pair.clean, signal).items():
+            row.metrics.setdefault(name, []).append(value)
     return row
 
 
-def backend_row(pairs, label, backend, whole_level=False):
+def backend_row(pairs, label, backend, measure=quality, whole_level=False):
     """``whole_level``: scale each recording by its whole RMS (offline reference) instead of the running level."""
-    def enhance(noisy):
-        level = FixedLevel(level_gain(noisy, backend.level_dbfs)) if whole_level else None
-        return enhance_signal(noisy, backend, level)
-    return score(pairs, label, enhance)
+    def enhance(pair):
+        level = FixedLevel(level_gain(pair.noisy, backend.level_dbfs)) if whole_level else None
+        return enhance_signal(pair.noisy, backend, level)
+    return score(pairs, label, enhance, measure)
+
+
+def peer_rows(pairs, args, peers, log):
+    """``--peers``: our 4-bit image through ``sim``, each peer, and the oracle ratio mask (PESQ too)."""
+    rows = []
+    if args.image or not args.model:     # the shipped image goes with the shipped model only
+        rows.append(backend_row(pairs, "4-bit (sim)", open_backend("sim", image=args.image), quality_with_pesq))
+    for name, enhance in peers:
+        log(f"scoring {name} on {len(pairs)} mixtures")
+        rows.append(score(pairs, name, lambda pair: enhance(pair.noisy), quality_with_pesq))
+    rows.append(score(pairs, "oracle mask", lambda pair: oracle_mask(pair.clean, pair.noisy), quality_with_pesq))
+    return rows
+
+
+def format_peer_table(summaries, group, metric):
+    """``metric`` of every system (columns) for each key of ``group`` (rows), noisy input first."""
+    labels = list(summaries)
+    keys = summaries["noisy"][group]
+    head = f"{group.replace('_', ' ') + ': ' + metric.upper():<26}" + "".join(f"{label[:12]:>13}" for label in labels)
+    lines = [head, "-" * len(head)]
+    for key, counts in keys.items():
+        cells = "".join(f"{summaries[label][group][key][metric]:>13.3f}" for label in labels)
+        lines.append(f"{key[:20] + ' (' + str(counts['mixtures']) + ')':<26}{cells}")
+    return "\n".join(lines)
+
+
+def format_peer_overall(summaries):
+    noisy = summaries["noisy"]
+    head = f"{'system':<16}{'STOI':>8}{'ESTOI':>8}{'PESQ':>8}{'dSTOI':>8}{'dESTOI':>8}{'dPESQ':>8}"
+    lines = [head, "-" * len(head)]
+    for label, s in summaries.items():
+        lines.append(f"{label:<16}{s['stoi']:>8.3f}{s['estoi']:>8.3f}{s['pesq']:>8.2f}"
+                     f"{s['stoi'] - noisy['stoi']:>+8.3f}{s['estoi'] - noisy['estoi']:>+8.3f}"
+                     f"{s['pesq'] - noisy['pesq']:>+8.2f}")
+    return "\n".join(lines)
 
 
 def format_table(summaries, split):
@@ -89,7 +150,7 @@ def write_json(path, payload):
     atomic_write.write_text(path, json.dumps(payload, indent=2) + "\n")
 
 
-def scheme_rows(pairs, args, log):
+def scheme_rows(pairs, args, log, measure=quality):
     """Rows for ``--schemes``: float via the float backend, every spec via ``sim`` on its image."""
     from lutdnn.model.float_net import load_float_net
     from lutdnn.model.quantize.calibrate import validation_inputs
@@ -101,7 +162,7 @@ def scheme_rows(pairs, args, log):
     for entry in table:
         backend = open_backend("float", model=args.model) if entry.image is None else \
             open_backend("sim", image=entry.image)
-        row = backend_row(pairs, entry.label, backend)
+        row = backend_row(pairs, entry.label, backend, measure)
         row.extra = {"layers": entry.layers, "weight_bytes": entry.weight_bytes,
                      "stream_bytes": entry.stream_bytes, "backend": backend.name}
         rows.append(row)
@@ -138,6 +199,10 @@ def save_figures(folder, summaries, net_path, table):
     return paths
 
 
+def _log(line):
+    print(line, flush=True)
+
+
 def run(args):
     try:
         pairs = load_pairs(args.data, args.split)
@@ -147,18 +212,28 @@ def run(args):
         raise CommandError(f"the {args.split} split of {args.data} holds no mixtures to score")
     pairs = pairs[:args.limit]
     table = []
+    peers = parse_peers(args.peers) if args.peers is not None else []     # refuse unknown names first
+    measure = quality_with_pesq if peers else quality
     try:
-        rows = [score(pairs, "noisy")]
+        rows = [score(pairs, "noisy", measure=measure)]
         if args.schemes:
-            more, table = scheme_rows(pairs, args, lambda line: print(line, flush=True))
+            more, table = scheme_rows(pairs, args, _log, measure)
             rows += more
         else:
-            rows.append(backend_row(pairs, "float", open_backend("float", model=args.model), args.whole_level))
+            rows.append(backend_row(pairs, "float", open_backend("float", model=args.model), measure,
+                                    args.whole_level))
+        if peers:
+            rows += peer_rows(pairs, args, peers, _log)
     except (FileNotFoundError, ValueError) as err:
         raise CommandError(str(err)) from err
-    snrs = [p.snr for p in pairs]
-    summaries = {row.label: row.summary(snrs) for row in rows}
+    groups = tuple(GROUPS) if peers else ("per_snr",)
+    summaries = {row.label: row.summary(pairs, groups) for row in rows}
     print(format_table(summaries, args.split))
+    if peers:
+        print(format_peer_overall(summaries))
+        for group in groups:
+            for metric in ("stoi", "estoi", "pesq"):
+                print(format_peer_table(summaries, group, metric))
     gain = summaries["float"]["stoi"] - summaries["noisy"]["stoi"]
     print(f"float model vs noisy: {gain:+.4f} STOI over {len(pairs)} mixtures")
     if args.schemes:
@@ -183,4 +258,8 @@ def register(sub):
     p.add_argument("--json", help="also write the figures as JSON here")
     p.add_argument("--whole-level", action="store_true",
                    help="normalise each recording by its whole RMS (not causal) instead of the running level")
+    p.add_argument("--peers", help="comma-separated other enhancers to score beside ours (rnnoise, "
+                   "noisereduce), with PESQ, the oracle mask and per noise type / gender tables")
+    p.add_argument("--image", help="with --peers: 4-bit weight image scored through sim "
+                   "(default: the shipped model-4rsvb.img when --model is not given)")
     p.set_defaults(func=run)

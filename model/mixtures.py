@@ -1,12 +1,15 @@
 """The mixture set on disk, and the ``lutdnn data`` command that builds it.
 
 ``lutdnn data --speech DIR --noise DIR -o OUT [--seed N] [--synthetic-minutes X]``
-applies the split of :mod:`lutdnn.model.data_split` and writes::
+``[--librispeech DIR] [--prompts DIR] [--extra-noise DIR ...]``
+applies the split of :mod:`lutdnn.model.data_split` (and :mod:`lutdnn.model.corpora`
+for the added corpora) and writes::
 
     OUT/manifest.json
     OUT/validation/NNNN_clean.wav, NNNN_noisy.wav     (float32 wav, 8 kHz, 3 s)
     OUT/test/...                                      (same)
     OUT/ood/...                                       (held-out voices and noise type)
+                                                      (real voices when LibriSpeech/prompts are given)
     OUT/synthetic/train/NNNN.wav                      (espeak-ng sentences, training voices)
     OUT/synthetic/ood/NNNN.wav                        (espeak-ng sentences, held-out voices)
 
@@ -48,10 +51,10 @@ import numpy as np
 
 from lutdnn.host.arguments import at_least
 from lutdnn.host.errors import CommandError
-from lutdnn.model import noise_synthesis, synthetic_speech
+from lutdnn.model import corpora as added_corpora, noise_synthesis, synthetic_speech
 from lutdnn.model.data_split import (SAMPLE_RATE, SPLITS, DataError, load_noise, read_wav,
-                                     split_speech, write_wav)
-from lutdnn.model.mixing import EVALUATION_SNRS_DB, LEVEL_DBFS, SEGMENT_SAMPLES, layouts, mix, render
+                                     split_speech, wav_files, write_wav)
+from lutdnn.model.mixing import EVALUATION_SNRS_DB, GAP_S, LEVEL_DBFS, SEGMENT_SAMPLES, layouts, mix, render
 
 MANIFEST = "manifest.json"
 FORMAT, VERSION = "lutdnn-mixtures", 1
@@ -59,6 +62,8 @@ SYNTHETIC_GENERATOR_VERSION = 1
 DEFAULT_SYNTHETIC_MINUTES = 30.0
 DEFAULT_OOD_ITEMS = 60
 OOD_NOISE_TYPE = "music"
+OOD_PIECE_SAMPLES = SEGMENT_SAMPLES - int(GAP_S[1] * SAMPLE_RATE)  # a piece plus its longest gap fills a segment
+OOD_MIN_PIECE_SAMPLES = SAMPLE_RATE                          # shorter tails of long utterances are dropped
 
 
 def purpose_rng(seed, purpose):
@@ -188,6 +193,19 @@ def _write_split(staging, name, segment_layouts, audio, speakers, draw_noise, rn
     return items
 
 
+def noise_type(record):
+    """The noise type of an item's noise record: the file's stem, or the generator's type."""
+    return Path(record["file"]).stem if "file" in record else record["type"]
+
+
+def _label(items, genders):
+    """Add ``noise_type`` and ``gender`` (F, M, or ``mixed``) to each item; ``genders``: speaker -> gender."""
+    for item in items:
+        heard = {genders.get(s, "unknown") for s in item["speakers"]}
+        item.update(noise_type=noise_type(item["noise"]), gender=heard.pop() if len(heard) == 1 else "mixed")
+    return items
+
+
 def _shuffled(keys, audio, rng):
     """``(key, samples)`` of every key, in a random order."""
     return [(keys[i], len(audio[keys[i]])) for i in rng.permutation(len(keys))]
@@ -200,8 +218,9 @@ def _recorded_noise_split(staging, seed, name, speech, speech_audio, noise, max_
     keys = [u.file for u in speech[name]]
     segments = itertools.islice(layouts(_shuffled(keys, speech_audio, rng), rng), max_items)
     speakers = {u.file: u.speaker for u in speech[name]}
-    return _write_split(staging, name, segments, speech_audio, speakers,
-                        _recorded_noise_drawer(ranges[name], signals), rng)
+    items = _write_split(staging, name, segments, speech_audio, speakers,
+                         _recorded_noise_drawer(ranges[name], signals), rng)
+    return _label(items, {u.speaker: added_corpora.FSDD_GENDER for u in speech[name]})
 
 
 def _ood_split(staging, seed, corpus, items):
@@ -210,8 +229,51 @@ def _ood_split(staging, seed, corpus, items):
     audio = {e["file"]: read_wav(staging / e["file"]) for e in corpus}
     segments = itertools.islice(layouts(_shuffled(list(audio), audio, rng), rng), items)
     voices = {e["file"]: e["voice"] for e in corpus}
-    return _write_split(staging, "ood", segments, audio, voices,
-                        _generated_noise_drawer(OOD_NOISE_TYPE, noise_synthesis.music), rng)
+    items = _write_split(staging, "ood", segments, audio, voices,
+                         _generated_noise_drawer(OOD_NOISE_TYPE, noise_synthesis.music), rng)
+    return _label(items, {e["voice"]: added_corpora.GENDERS[e["gender"][0]] for e in corpus})
+
+
+def _pieces(recordings, audio):
+    """``({key: samples}, {key: recording})``: recordings cut into pieces that fit a segment."""
+    pieces, owners = {}, {}
+    for r in recordings:
+        samples = audio[r.file]
+        for start in range(0, len(samples), OOD_PIECE_SAMPLES):
+            piece = samples[start:start + OOD_PIECE_SAMPLES]
+            if start and len(piece) < OOD_MIN_PIECE_SAMPLES:
+                break
+            key = f"{r.corpus}/{r.file}@{start}"
+            pieces[key], owners[key] = piece, r
+    return pieces, owners
+
+
+def _typed_noise_drawer(ranges, signals):
+    """``draw(rng)``: a noise type first (even odds), then an excerpt of one of its ranges."""
+    by_type = {}
+    for cut in ranges:
+        by_type.setdefault(Path(cut.file).stem, []).append(cut)
+    drawers = [_recorded_noise_drawer(by_type[name], signals) for name in sorted(by_type)]
+    return lambda rng: drawers[rng.integers(len(drawers))](rng)
+
+
+def _real_ood_split(staging, seed, recordings, audio, noise_signals, noise_ranges, items):
+    """Write ``ood`` from unseen real speakers: one speaker per segment, genders taken in turn."""
+    rng = purpose_rng(seed, "ood")
+    pieces, owners = _pieces(recordings, audio)
+    by_speaker = {}
+    for key, owner in owners.items():
+        by_speaker.setdefault((owner.corpus, owner.speaker), []).append(key)
+    by_gender = {}
+    for (corpus, speaker), keys in sorted(by_speaker.items()):
+        for layout in layouts(_shuffled(keys, pieces, rng), rng):
+            by_gender.setdefault(owners[keys[0]].gender, []).append(layout)
+    queues = [[by_gender[g][i] for i in rng.permutation(len(by_gender[g]))] for g in sorted(by_gender)]
+    turns = [layout for group in itertools.zip_longest(*queues) for layout in group if layout is not None]
+    speakers = {key: f"{owner.corpus}/{owner.speaker}" for key, owner in owners.items()}
+    written = _write_split(staging, "ood", turns[:items], pieces, speakers,
+                           _typed_noise_drawer(noise_ranges, noise_signals), rng)
+    return _label(written, {f"{r.corpus}/{r.speaker}": r.gender for r in recordings})
 
 
 def _replace(staging, out_dir):
@@ -225,15 +287,49 @@ def _replace(staging, out_dir):
     shutil.rmtree(retired)
 
 
+def _given_corpora(librispeech, prompts):
+    """``{corpus: (folder, {split: [Recording, ...]})}`` of the speech corpora given."""
+    given = {"librispeech": (librispeech, added_corpora.split_librispeech),
+             "prompts": (prompts, added_corpora.split_prompts)}
+    return {name: (Path(folder).resolve(), split(folder)) for name, (folder, split) in given.items()
+            if folder is not None}
+
+
+def _extra_noise(folders, min_length):
+    """``(signals, {split: [NoiseRange]}, held_out)`` of the extra noise folders.
+
+    Files are named ``<folder name>/<file>``; the held-out file has only an ``ood`` range.
+    """
+    signals = {}
+    for folder in folders:
+        for path in wav_files(folder, "extra noise"):
+            name = f"{Path(folder).resolve().name}/{path.name}"
+            if name in signals:
+                raise DataError(f"extra noise {name} is given twice (two folders of that name?)")
+            signals[name] = read_wav(path)
+    held_out = added_corpora.held_out_noise({f: len(x) for f, x in signals.items()}) if signals else None
+    ranges = {name: [] for name in (*SPLITS, "ood")}
+    for name, samples in signals.items():
+        for split, cut in added_corpora.extra_noise_cuts(name, len(samples), min_length, held_out).items():
+            ranges[split].append(cut)
+    return signals, ranges, held_out
+
+
 def build(speech_dir, noise_dir, out_dir, seed=0, synthetic_minutes=DEFAULT_SYNTHETIC_MINUTES,
-          ood_items=DEFAULT_OOD_ITEMS, max_items=None, log=lambda message: None):
+          ood_items=DEFAULT_OOD_ITEMS, max_items=None, log=lambda message: None,
+          librispeech=None, prompts=None, extra_noise=()):
     """Build the mixture folder ``out_dir``; returns its manifest.
 
     ``max_items`` limits the validation, test and ood mixtures (quick checks);
-    ``log`` receives one line per stage.
+    ``log`` receives one line per stage.  With ``librispeech`` or ``prompts``
+    (folders), ``ood`` holds their test speakers over the held-out noise and the
+    test ranges of every noise file instead of synthetic voices over music;
+    validation and test stay FSDD over ``noise_dir`` whatever else is given.
     """
     speech_dir, noise_dir, out_dir = (Path(p).resolve() for p in (speech_dir, noise_dir, out_dir))
     previous = _previous_manifest(out_dir)
+    added = _given_corpora(librispeech, prompts)
+    extra_signals, extra_ranges, held_out = _extra_noise(extra_noise, SEGMENT_SAMPLES)
     speech = split_speech(speech_dir)
     speech_audio = {u.file: read_wav(speech_dir / u.file) for split in speech.values() for u in split}
     noise = load_noise(noise_dir, SEGMENT_SAMPLES)
@@ -247,9 +343,19 @@ def build(speech_dir, noise_dir, out_dir, seed=0, synthetic_minutes=DEFAULT_SYNT
             f"sentences ({'reused' if reused else 'rendered'})")
         items = {name: _recorded_noise_split(staging, seed, name, speech, speech_audio, noise, max_items)
                  for name in ("validation", "test")}
-        items["ood"] = _ood_split(staging, seed, corpora["ood"], min(ood_items, max_items or ood_items))
+        ood_count = min(ood_items, max_items or ood_items)
+        if added:
+            recordings = [r for _, split in added.values() for r in split["test"]]
+            audio = {r.file: read_wav(added[r.corpus][0] / r.file) for r in recordings}
+            signals = {**noise[0], **extra_signals}
+            ranges = noise[1]["test"] + extra_ranges["test"] + extra_ranges["ood"]
+            items["ood"] = _real_ood_split(staging, seed, recordings, audio, signals, ranges, ood_count)
+        else:
+            items["ood"] = _ood_split(staging, seed, corpora["ood"], ood_count)
         log(", ".join(f"{name}: {len(split)} mixtures" for name, split in items.items()))
         manifest = _manifest(seed, speech_dir, noise_dir, params, speech, noise[1], corpora, items)
+        if added or extra_signals:
+            _add_corpora_to_manifest(manifest, added, extra_noise, extra_ranges, held_out)
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
         _replace(staging, out_dir)
     except BaseException:
@@ -273,6 +379,22 @@ def _manifest(seed, speech_dir, noise_dir, params, speech, noise_ranges, corpora
             "synthetic": {"params": params}, "splits": splits}
 
 
+def _add_corpora_to_manifest(manifest, added, extra_noise, extra_ranges, held_out):
+    """Record the added corpora's splits, the extra noise ranges and what ``ood`` is made of."""
+    manifest["sources"].update({name: str(folder) for name, (folder, _) in added.items()})
+    manifest["sources"]["extra_noise"] = {Path(f).resolve().name: str(Path(f).resolve()) for f in extra_noise}
+    for split in SPLITS:
+        manifest["splits"][split]["corpora"] = {name: [asdict(r) for r in splits[split]]
+                                                for name, (_, splits) in added.items()}
+        manifest["splits"][split]["extra_noise"] = [asdict(r) for r in extra_ranges[split]]
+    if added:
+        ood = manifest["splits"]["ood"]
+        ood.pop("synthetic"), ood.pop("noise_type")
+        ood["corpora"] = {name: [asdict(r) for r in splits["test"]] for name, (_, splits) in added.items()}
+        ood["held_out_noise"] = [asdict(r) for r in extra_ranges["ood"]]
+        ood["noise_types"] = sorted({item["noise_type"] for item in ood["items"]})
+
+
 def folder_bytes(folder):
     return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
 
@@ -284,6 +406,14 @@ def register(subparsers):
                     "see docs/data.md).")
     parser.add_argument("--speech", required=True, type=Path, metavar="DIR", help="FSDD recordings folder")
     parser.add_argument("--noise", required=True, type=Path, metavar="DIR", help="noise recordings folder")
+    parser.add_argument("--librispeech", type=Path, metavar="DIR",
+                        help="LibriSpeech folder (with SPEAKERS.tsv): split by speaker; its test speakers "
+                             "make the ood split real")
+    parser.add_argument("--prompts", type=Path, metavar="DIR",
+                        help="voice prompts folder (one folder per voice): split by voice")
+    parser.add_argument("--extra-noise", type=Path, nargs="+", default=[], metavar="DIR",
+                        help="more noise folders, cut like --noise; their longest file is held out of "
+                             "training (ood only)")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT",
                         help="mixture folder to write")
     parser.add_argument("--seed", type=at_least(int, 0), default=0, help="random seed (default 0)")
@@ -300,7 +430,8 @@ def _command(args):
     started = time.perf_counter()
     try:
         build(args.speech, args.noise, args.output, seed=args.seed, synthetic_minutes=args.synthetic_minutes,
-              ood_items=args.ood_items, max_items=args.max_items, log=print)
+              ood_items=args.ood_items, max_items=args.max_items, log=print,
+              librispeech=args.librispeech, prompts=args.prompts, extra_noise=args.extra_noise)
     except DataError as err:
         raise CommandError(str(err)) from None
     print(f"wrote {args.output} ({folder_bytes(args.output) / 1e6:.1f} MB) "

@@ -29,4 +29,4 @@ bash scripts/board_venv.sh
 
 # torch is pinned to the CPU build; an unpinned torch would pull a multi-GB CUDA build.
 "$PYTHON" -m pip install -q --disable-pip-version-check "torch==2.13.0"
-"$PYTHON" -m pip install -q --disable-pip-version-check -e ".[train,hw,eval,test]"
+"$PYTHON" -m pip install -q --disable-pip-version-check -e ".[train,hw,eval,test,peers]"

@@ -1,0 +1,102 @@
+"""``lutdnn data`` with LibriSpeech, prompts and extra noise: the split, the real ood split, an unchanged test split."""
+
+import shutil
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from lutdnn.model import synthetic_speech
+from lutdnn.model.corpora import PROMPT_TEST_VOICES, split_librispeech, split_prompts, voice_gender
+from lutdnn.model.data_split import DataError
+from lutdnn.model.mixing import rms
+from lutdnn.model.mixtures import build, load_manifest, read_items
+
+# The first three test mixtures (seed 0) as the code before the added corpora wrote them
+# (commit d639b8f, `lutdnn data --speech fsdd --noise noise`): what went in, and the RMS of the wavs.
+OLD_TEST_ITEMS = [
+    (["7_theo_13.wav", "4_theo_37.wav", "0_theo_13.wav", "0_theo_47.wav", "5_theo_43.wav"],
+     {"file": "doing_the_dishes.wav", "start": 710537, "stop": 734537}, 5.0, -30.209600824, 1.0,
+     0.030868816071258277, 0.035928755359215574),
+    (["0_yweweler_6.wav", "1_yweweler_44.wav", "8_yweweler_37.wav", "1_theo_22.wav"],
+     {"file": "running_tap.wav", "start": 453325, "stop": 477325}, 5.0, -34.561999508, 1.0,
+     0.018702515167565544, 0.021390367642278533),
+    (["9_theo_35.wav", "4_theo_40.wav", "5_theo_11.wav", "9_theo_47.wav", "8_theo_32.wav"],
+     {"file": "doing_the_dishes.wav", "start": 723173, "stop": 747173}, 0.0, -16.50667346, 0.5712647438049316,
+     0.08540901975177786, 0.12078609156267126),
+]
+OOD_ITEMS = 4          # also the cap on test mixtures (max_items)
+
+
+@pytest.fixture(scope="module")
+def corpora_dirs(shared_data):
+    if shutil.which(synthetic_speech.ESPEAK) is None:
+        pytest.skip("espeak-ng is not installed")
+    dirs = {name: shared_data / name for name in ("librispeech", "prompts", "noise_extra")}
+    if not all(d.is_dir() for d in dirs.values()):
+        pytest.skip("the shared data has no librispeech/prompts/noise_extra")
+    return dirs
+
+
+@pytest.fixture(scope="module")
+def all_corpora(shared_data, corpora_dirs, tmp_path_factory):
+    out = tmp_path_factory.mktemp("corpora") / "out"
+    build(shared_data / "fsdd", shared_data / "noise", out, seed=0, synthetic_minutes=0.2, ood_items=OOD_ITEMS,
+          max_items=OOD_ITEMS, librispeech=corpora_dirs["librispeech"], prompts=corpora_dirs["prompts"],
+          extra_noise=[corpora_dirs["noise_extra"]])
+    return out
+
+
+def test_test_split_is_the_one_the_old_code_wrote(all_corpora):
+    items = read_items(all_corpora, "test")
+    assert len(items) == OOD_ITEMS > len(OLD_TEST_ITEMS)
+    for (item, clean, noisy), old in zip(items, OLD_TEST_ITEMS):
+        files, noise, snr, level, gain, clean_rms, noisy_rms = old
+        assert [u["file"] for u in item["utterances"]] == files and item["noise"] == noise
+        assert (item["snr_db"], round(item["level_dbfs"], 9), item["gain"]) == (snr, level, gain)
+        assert rms(clean) == pytest.approx(clean_rms, rel=1e-6) and rms(noisy) == pytest.approx(noisy_rms, rel=1e-6)
+        assert (item["gender"], item["noise_type"]) == ("M", noise["file"][:-4])
+
+
+def test_no_speaker_or_voice_is_in_two_splits(corpora_dirs):
+    for splits in (split_librispeech(corpora_dirs["librispeech"]), split_prompts(corpora_dirs["prompts"])):
+        speakers = {name: {r.speaker for r in split} for name, split in splits.items()}
+        assert not speakers["test"] & (speakers["train"] | speakers["validation"])
+        assert all(speakers.values())
+    libri = split_librispeech(corpora_dirs["librispeech"])
+    ordered = sorted({r.speaker for split in libri.values() for r in split}, key=int)
+    assert {r.speaker for r in libri["test"]} == set(ordered[9::10])
+    assert {r.speaker for r in libri["validation"]} == set(ordered[8::10])
+    assert {r.speaker for r in split_prompts(corpora_dirs["prompts"])["test"]} == set(PROMPT_TEST_VOICES)
+
+
+def test_voice_gender_reads_the_folder_name():
+    assert [voice_gender(v) for v in ("it_IT_f_Menardi", "it_IT_m_Carlo", "es_CO")] == ["F", "M", "unknown"]
+
+
+def test_ood_holds_only_unseen_speakers_and_a_held_out_noise(all_corpora):
+    splits = load_manifest(all_corpora)["splits"]
+    ood = splits["ood"]["items"]
+    assert len(ood) == OOD_ITEMS
+    trained = {f"{name}/{r['speaker']}" for split in ("train", "validation")
+               for name, records in splits[split]["corpora"].items() for r in records}
+    heard = {s for item in ood for s in item["speakers"]}
+    assert heard and not heard & trained and all(len(item["speakers"]) == 1 for item in ood)
+    assert Counter(item["gender"] for item in ood) == {"F": OOD_ITEMS // 2, "M": OOD_ITEMS // 2}
+    held_out = {r["file"] for r in splits["ood"]["held_out_noise"]}
+    assert held_out == {"noise_extra/noise1.wav"}
+    assert not held_out & {r["file"] for name in ("train", "validation") for r in splits[name]["extra_noise"]}
+    assert all(item["noise_type"] in splits["ood"]["noise_types"] for item in ood)
+    for item, clean, noisy in read_items(all_corpora, "ood"):
+        assert 20 * np.log10(rms(clean) / rms(noisy - clean)) == pytest.approx(item["snr_db"], abs=0.1)
+
+
+def test_a_prompts_folder_without_the_test_voices_is_refused(tmp_path):
+    (tmp_path / "en_US_f_Allison").mkdir()
+    with pytest.raises(DataError, match="lacks the test voices"):
+        split_prompts(tmp_path)
+
+
+def test_librispeech_without_speaker_table_is_refused(tmp_path):
+    with pytest.raises(DataError, match="SPEAKERS.tsv"):
+        split_librispeech(tmp_path)
