@@ -144,6 +144,23 @@ def test_a_status_error_mid_stream_is_named_and_recovered(board, tmp_path, image
     assert np.array_equal(got_re, want_re) and np.array_equal(got_im, want_im)
 
 
+def test_a_status_error_in_a_stream_replays_the_lost_context(board, tmp_path, image, frames):
+    """Streaming (the live path) continues the context across calls: a recovery mid-stream must
+    replay the frames the emptied context held, or the next seven outputs would differ from sim."""
+    driver = open_driver(tmp_path)
+    driver.load(image)
+    re, im = frames[0][:14], frames[1][:14]
+    driver.clear_context()
+    first_re, first_im, _ = driver.run_continuing(re[:9], im[:9])
+    board.frames_done = 0
+    board.glitch_after_frames = 3
+    second_re, second_im, _ = driver.run_continuing(re[9:], im[9:])
+    assert board.frames_done == 3 + 7 + len(re[9:])     # failed frames, replayed context, the block again
+    want_re, want_im = Accelerator(image).process(re, im)
+    assert np.array_equal(np.concatenate([first_re, second_re]), want_re)
+    assert np.array_equal(np.concatenate([first_im, second_im]), want_im)
+
+
 def test_a_dma_with_a_14_bit_length_register_is_refused(board, tmp_path, image):
     driver = open_driver(tmp_path, length_width=14)
     with pytest.raises(AcceleratorError, match=r"the code packet is 150528 bytes but the AXI DMA 'axi_dma' "

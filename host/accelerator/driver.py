@@ -10,6 +10,8 @@ docs/driver.md describes the sequence; docs/register_map.md the registers.
 
 import numpy as np
 
+from lutdnn.host.framing import BINS, CONTEXT
+
 from . import protocol
 from . import registers as regs
 from .transport import AcceleratorError
@@ -31,6 +33,7 @@ class Driver:
         self.build = self.read_build()
         self.image = None
         self._codes = self._spectrum = None
+        self._forget_context()
 
     def read_build(self):
         """The build's parameters; AcceleratorError unless ID and VERSION are this driver's."""
@@ -61,6 +64,11 @@ class Driver:
     def clear_context(self):
         """The next frame starts a recording."""
         self.control("CLEAR_CONTEXT")
+        self._forget_context()
+
+    def _forget_context(self):
+        # the input words of the frames the hardware's context holds: replayed after a recovery
+        self._held = (np.zeros((0, BINS), np.int64), np.zeros((0, BINS), np.int64))
 
     def status(self):
         return self.transport.read(regs.address("STATUS"))
@@ -107,15 +115,23 @@ class Driver:
         return (np.array(out_re, np.int64).reshape(shape), np.array(out_im, np.int64).reshape(shape),
                 np.array(cycles, np.int64))
 
+    def run_continuing(self, re, im):
+        """Frames that continue the context of the frames before them.  After a STATUS error or a
+        time-out the accelerator and transport are recovered, the frames the lost context held are
+        replayed (their outputs dropped) and these frames run once more, so the result is exact or
+        an error is raised."""
+        held_re, held_im = self._held
+        try:
+            result = self.run_frames(re, im)
+        except AcceleratorError:
+            self.recover()
+            out_re, out_im, cycles = self.run_frames(np.concatenate([held_re, re]), np.concatenate([held_im, im]))
+            result = out_re[len(held_re):], out_im[len(held_re):], cycles[len(held_re):]
+        self._held = tuple(np.concatenate([held, np.asarray(new, np.int64).reshape(-1, BINS)])[-(CONTEXT - 1):]
+                           for held, new in ((held_re, re), (held_im, im)))
+        return result
+
     def run_recording(self, re, im):
-        """A whole recording (context starting empty); after a STATUS error or a time-out the
-        accelerator and transport are recovered and the recording is run once more from its start,
-        so the result is exact or an error is raised."""
-        for attempt in (1, 2):
-            try:
-                self.clear_context()
-                return self.run_frames(re, im)
-            except AcceleratorError:
-                self.recover()
-                if attempt == 2:
-                    raise
+        """A whole recording, its context starting empty (recovered as :meth:`run_continuing` says)."""
+        self.clear_context()
+        return self.run_continuing(re, im)

@@ -24,16 +24,20 @@ class BoardBackend:
         self.driver = driver
         self.driver.load(image)
         self.cycles = []
+        self.reset()
+
+    def reset(self):
+        self.driver.clear_context()
 
     def process(self, spectra):
-        """One recording's complex spectra ``(frames, 129)`` -> enhanced spectra (context starts empty)."""
+        """Complex spectra ``(frames, 129)`` -> enhanced spectra; the context continues from the last call."""
         if spectra.ndim != 2 or spectra.shape[1] != BINS:
             raise ValueError(f"the board backend takes (frames, {BINS}) spectra, got shape {spectra.shape}")
         from lutdnn.host.accelerator.transport import AcceleratorError
         re, im = spectrum_to_words(spectra)
         try:
-            out_re, out_im, self.cycles = self.driver.run_recording(re, im)
-        except AcceleratorError as err:   # already retried once after a reset: the board is not well
+            out_re, out_im, self.cycles = self.driver.run_continuing(re, im)
+        except AcceleratorError as err:   # already recovered and retried once: the board is not well
             raise CommandError(f"the board failed: {err}") from err
         return words_to_spectrum(out_re, out_im)
 
