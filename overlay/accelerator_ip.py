@@ -32,6 +32,9 @@ class LutdnnOverlay(pynq.Overlay):
 
     def __init__(self, bitfile, **kwargs):
         bitfile = Path(bitfile)
+        if not bitfile.is_file() and not bitfile.is_absolute():
+            # a relative name is looked up where pynq's pynq.overlays entry point points: this package
+            bitfile = Path(__file__).resolve().parent / bitfile
         if not bitfile.is_file():
             raise AcceleratorError(f"overlay not found: {bitfile}")
         if not bitfile.with_suffix(".hwh").is_file():
