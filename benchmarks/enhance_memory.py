@@ -9,7 +9,6 @@ growth per minute of input and the ratio of the longest run's peak to the
 """
 
 import argparse
-import resource
 import subprocess
 import sys
 import tempfile

@@ -14,11 +14,10 @@ from pathlib import Path
 import numpy as np
 
 from .atomic_write import atomic_path
-from .backends import BACKENDS
 from .audio import AudioError, write_audio
 from .errors import CommandError
 from .extras import require
-from .enhance import backend_from_args
+from .enhance import add_backend_options, backend_from_args
 from .stream import enhance_signal
 from .evaluate import intelligibility
 from .framing import SAMPLE_RATE
@@ -102,8 +101,6 @@ def run(args):
 def register(sub):
     p = sub.add_parser("demo", help="enhance a generated noisy mixture and report STOI before/after")
     p.add_argument("-o", "--output", default="out/demo", help="folder for the wavs and the spectrogram")
-    p.add_argument("--model", help="float model (.npz); default: the shipped model")
-    p.add_argument("--image", help="weight image for the sim/cosim backends; default: the shipped 4-bit image")
-    p.add_argument("--backend", default="float", choices=sorted(BACKENDS))
+    add_backend_options(p)
     p.add_argument("--seed", type=int, default=0, help="seed of the generated noise")
     p.set_defaults(func=run)

@@ -166,9 +166,14 @@ def register(sub):
     p.add_argument("input", help="wav file or folder of wav files")
     p.add_argument("-o", "--output", required=True,
                    help="output .wav, .flac or .ogg (or folder when IN is a folder)")
+    add_backend_options(p)
+    p.set_defaults(func=run)
+
+
+def add_backend_options(p):
+    """--backend and what each backend reads its network from (enhance, demo, live)."""
+    p.add_argument("--backend", default="float", choices=sorted(BACKENDS), help="where the DNN runs")
     p.add_argument("--model", help="float model (.npz), float backend only; default: the shipped model")
-    p.add_argument("--image", help="weight image for the sim/cosim backends; default: the shipped 4-bit image")
+    p.add_argument("--image", help="weight image for the sim/cosim/board backends; default: the shipped 4-bit image")
     p.add_argument("--overlay", help="board backend: the overlay's .bit (its .hwh beside it); "
                    "default: the one installed with the package")
-    p.add_argument("--backend", default="float", choices=sorted(BACKENDS), help="where the DNN runs")
-    p.set_defaults(func=run)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .backends import BACKENDS
+from .enhance import add_backend_options
 from .errors import CommandError
 from .framing import HOP, SAMPLE_RATE
 from .resampler import StreamResampler
@@ -263,9 +263,7 @@ def run(args):
 
 def register(sub):
     p = sub.add_parser("live", help="enhance the microphone live (sound card in, sound card out)")
-    p.add_argument("--backend", default="float", choices=sorted(BACKENDS), help="where the DNN runs")
-    p.add_argument("--model", help="float model (.pt); default: the shipped model")
-    p.add_argument("--image", help="weight image for the sim/cosim backends; default: the shipped 4-bit image")
+    add_backend_options(p)
     p.add_argument("--input", help="input device (index or part of its name); default: the system's")
     p.add_argument("--output", help="output device (index or part of its name); default: the system's")
     p.add_argument("--rate", type=int, help="device sample rate; default: the input device's")

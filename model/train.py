@@ -22,7 +22,7 @@ from tqdm import tqdm
 from lutdnn.host.atomic_write import atomic_path
 from lutdnn.host.errors import CommandError
 from lutdnn.host.framing import analyze, frame_count, stack_context
-from lutdnn.host.level import check_level_dbfs, level_gain
+from lutdnn.host.level import level_gain
 from lutdnn.model.mixture_pool import MixturePool, Recipe
 from lutdnn.model.mixtures import read_items
 from lutdnn.model.network import EnhancementNet, NetConfig, save_model
@@ -221,10 +221,6 @@ def run(args):
     except ValueError as err:
         raise CommandError(f"bad network option: {err}") from err
     data = Path(args.data)
-    try:
-        check_level_dbfs(args.level_dbfs)
-    except ValueError as err:
-        raise CommandError(f"--level-dbfs: {err}") from err
     try:
         recipe = Recipe(synthetic_share=args.synthetic_share, snr_db=tuple(args.snr_db))
         pool = MixturePool.from_manifest(data, "train", recipe)

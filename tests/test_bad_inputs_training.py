@@ -31,8 +31,8 @@ def test_out_of_range_counts_are_refused_by_the_parser(capsys, argv, message):
 
 @pytest.mark.parametrize("level", ["200", "nan", "-inf"])
 def test_train_refuses_a_level_no_image_could_carry(tmp_path, capsys, level):
-    assert main(["train", "--data", str(tmp_path), "-o", str(tmp_path / "m.pt"), f"--level-dbfs={level}"]) == 2
-    assert "--level-dbfs: input level must be a dBFS value in -80..0" in capsys.readouterr().err
+    assert main(["train", "--data", str(tmp_path), "-o", str(tmp_path / "m.npz"), f"--level-dbfs={level}"]) == 2
+    assert "bad network option: level_dbfs must be None or a number in [-80, 0] dBFS" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
