@@ -92,8 +92,9 @@ def test_an_option_the_backend_does_not_use_is_refused(tmp_path, capsys, argv, m
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, complex(np.nan, 0), complex(0, np.inf)])
-def test_sim_refuses_non_finite_spectra(bad):
+@pytest.mark.parametrize("backend", ["sim", "float"])
+def test_backends_refuse_non_finite_spectra(backend, bad):
     spectra = np.ones((4, 129), complex)
     spectra[2, 7] = bad
     with pytest.raises(ValueError, match="non-finite"):
-        open_backend("sim").process(spectra)
+        open_backend(backend).process(spectra)

@@ -19,6 +19,8 @@ class FloatBackend:
 
     def process(self, spectra):
         """Complex spectra ``(frames, 129)`` -> enhanced spectra; the context continues from the last call."""
+        if not np.all(np.isfinite(spectra)):   # as sim refuses them: NaN would fill the whole context
+            raise ValueError("the spectrum holds non-finite values (NaN or inf)")
         mag = np.abs(spectra)
         frames = np.concatenate([self._history, mag])
         self._history = frames[len(frames) - (CONTEXT - 1):]
