@@ -20,15 +20,16 @@ for the status register, empties the context and drops the frame.
 from myhdl import Signal, always_comb, always_seq, block, concat, enum, intbv, modbv
 
 from lutdnn.host.accelerator.protocol import SPECTRUM_BEATS
-from lutdnn.host.accelerator.registers import STATUS_CAUSE_LSB, bit
+from lutdnn.host.accelerator import registers as register_table
 from lutdnn.host.framing import BINS, CONTEXT
 from lutdnn.model.model_file import HIDDEN
 from lutdnn.model.reference.packing import BEAT_BITS
 
 LAST_BEAT = SPECTRUM_BEATS - 1
 # error_set raises STATUS's stream causes at bit 0 (hw/axi_lite.py puts them at STATUS_CAUSE_LSB)
-ERROR_EARLY_TLAST = bit("STATUS", "EARLY_TLAST") >> STATUS_CAUSE_LSB
-ERROR_MISSING_TLAST = bit("STATUS", "MISSING_TLAST") >> STATUS_CAUSE_LSB
+# (a module, not its functions, in this namespace: MyHDL's always_comb refuses function globals)
+ERROR_EARLY_TLAST = register_table.bit("STATUS", "EARLY_TLAST") >> register_table.STATUS_CAUSE_LSB
+ERROR_MISSING_TLAST = register_table.bit("STATUS", "MISSING_TLAST") >> register_table.STATUS_CAUSE_LSB
 CYCLE_BITS = 32
 ABORT_CYCLES = 64   # pipeline depth margin: every in-flight result lands before the next frame
 
