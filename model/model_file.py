@@ -20,6 +20,7 @@ import numpy as np
 from lutdnn.host.atomic_write import atomic_path
 
 from lutdnn.host.framing import BINS, FEATURES
+from lutdnn.host.level import LEVEL_DBFS_RANGE
 
 MODEL_FORMAT = "lutdnn-model"
 MODEL_VERSION = 2              # 1 was the torch .pt file
@@ -33,7 +34,6 @@ PARAMETER_SHAPES = {
     "fc2.weight": (BINS, HIDDEN), "fc2.bias": (BINS,),
 }
 MAX_INPUT_SHIFT = 15           # features are |X| * 2**-input_shift; |X| of s16 samples stays below 2**15 * 256
-LEVEL_RANGE_DBFS = (-80.0, 0.0)
 
 
 class ModelFileError(ValueError):
@@ -55,7 +55,7 @@ class NetConfig:
             raise ValueError(f"input_shift must be an integer 0..{MAX_INPUT_SHIFT}, got {self.input_shift!r}")
         if not _is_real(self.mask_floor) or not 0.0 <= self.mask_floor < 1.0:
             raise ValueError(f"mask_floor must be a number in [0, 1), got {self.mask_floor!r}")
-        low, high = LEVEL_RANGE_DBFS
+        low, high = LEVEL_DBFS_RANGE
         if self.level_dbfs is not None and (not _is_real(self.level_dbfs) or not low <= self.level_dbfs <= high):
             raise ValueError(f"level_dbfs must be None or a number in [{low:g}, {high:g}] dBFS, "
                              f"got {self.level_dbfs!r}")

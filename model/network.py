@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from lutdnn.host.framing import BINS, FEATURES
-from lutdnn.model.model_file import (CLAMP, DEFAULT_MODEL, HIDDEN, ModelFile, NetConfig,  # noqa: F401 (re-exported)
+from lutdnn.model.model_file import (CLAMP, HIDDEN, ModelFile, NetConfig,  # noqa: F401 (re-exported)
                                      load_model_file, save_model_file)
 
 

@@ -8,14 +8,14 @@ here, so every other backend runs without it.
 from pathlib import Path
 
 from lutdnn.host.errors import CommandError
-from lutdnn.host.framing import BINS
 from lutdnn.model import weight_image
-from lutdnn.model.reference.formats import spectrum_to_words, words_to_spectrum
+
+from .words import WordsBackend
 
 DEFAULT_OVERLAY = Path(__file__).resolve().parents[2] / "overlay" / "lutdnn.bit"
 
 
-class BoardBackend:
+class BoardBackend(WordsBackend):
     name = "board"
 
     def __init__(self, image, driver):
@@ -29,17 +29,13 @@ class BoardBackend:
     def reset(self):
         self.driver.clear_context()
 
-    def process(self, spectra):
-        """Complex spectra ``(frames, 129)`` -> enhanced spectra; the context continues from the last call."""
-        if spectra.ndim != 2 or spectra.shape[1] != BINS:
-            raise ValueError(f"the board backend takes (frames, {BINS}) spectra, got shape {spectra.shape}")
+    def run_words(self, re, im):
         from lutdnn.host.accelerator.transport import AcceleratorError
-        re, im = spectrum_to_words(spectra)
         try:
             out_re, out_im, self.cycles = self.driver.run_continuing(re, im)
         except AcceleratorError as err:   # already recovered and retried once: the board is not well
             raise CommandError(f"the board failed: {err}") from err
-        return words_to_spectrum(out_re, out_im)
+        return out_re, out_im
 
 
 def open_overlay(path):

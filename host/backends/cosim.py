@@ -9,12 +9,12 @@ compiled models are cached outside the repository (lutdnn.hw.verilator_model).
 """
 
 from lutdnn.host.extras import require
-from lutdnn.host.framing import BINS
 from lutdnn.model import weight_image
-from lutdnn.model.reference.formats import spectrum_to_words, words_to_spectrum
+
+from .words import WordsBackend
 
 
-class CosimBackend:
+class CosimBackend(WordsBackend):
     name = "cosim"
 
     def __init__(self, image, cache_dir=None):
@@ -40,13 +40,9 @@ class CosimBackend:
     def reset(self):
         self.model.clear_context()
 
-    def process(self, spectra):
-        """Complex spectra ``(frames, 129)`` -> enhanced spectra; the context continues from the last call."""
-        if spectra.ndim != 2 or spectra.shape[1] != BINS:
-            raise ValueError(f"the cosim backend takes (frames, {BINS}) spectra, got shape {spectra.shape}")
-        re, im = spectrum_to_words(spectra)
+    def run_words(self, re, im):
         out_re, out_im, self.cycles = self.model.run_frames(self.image, re, im)
-        return words_to_spectrum(out_re, out_im)
+        return out_re, out_im
 
 
 def open(image=None, cache_dir=None, **_):

@@ -5,13 +5,13 @@ hardware (formats.spectrum_to_words) and the output words back into spectra, so
 ``sim``, ``cosim`` and ``board`` must return identical spectra.
 """
 
-from lutdnn.host.framing import BINS
 from lutdnn.model import weight_image
 from lutdnn.model.reference.accelerator import Accelerator
-from lutdnn.model.reference.formats import spectrum_to_words, words_to_spectrum
+
+from .words import WordsBackend
 
 
-class SimBackend:
+class SimBackend(WordsBackend):
     name = "sim"
 
     def __init__(self, image):
@@ -22,12 +22,8 @@ class SimBackend:
     def reset(self):
         self.accelerator.reset()
 
-    def process(self, spectra):
-        """Complex spectra ``(frames, 129)`` -> enhanced spectra; the context continues from the last call."""
-        if spectra.ndim != 2 or spectra.shape[1] != BINS:
-            raise ValueError(f"the sim backend takes (frames, {BINS}) spectra, got shape {spectra.shape}")
-        re, im = spectrum_to_words(spectra)
-        return words_to_spectrum(*self.accelerator.process(re, im))
+    def run_words(self, re, im):
+        return self.accelerator.process(re, im)
 
 
 def open(image=None, **_):
