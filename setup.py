@@ -29,7 +29,7 @@ setup(
     package_dir=PACKAGE_DIR,
     package_data={
         "lutdnn.model": ["default/*.npz", "default/*.json", "default/*.img"],
-        "lutdnn.hw": ["*.cpp", "*.vlt"],
+        "lutdnn.hw.flow": ["*.cpp", "*.vlt"],
         "lutdnn.notebooks": ["*.ipynb"],
         "lutdnn.overlay": ["boards/*", "boards/*/*", "*.bit", "*.hwh"],
     },

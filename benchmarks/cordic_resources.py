@@ -11,11 +11,11 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from lutdnn.hw.convert import convert
-from lutdnn.hw.cordic_pipeline import pipeline_latency
-from lutdnn.hw.cordic_rotation import cordic_rotation, rotation_ports
-from lutdnn.hw.cordic_vectoring import cordic_vectoring, vectoring_ports
-from lutdnn.hw.synthesis import synthesize
+from lutdnn.hw.flow.convert import convert
+from lutdnn.hw.rtl.cordic_pipeline import pipeline_latency
+from lutdnn.hw.rtl.cordic_rotation import cordic_rotation, rotation_ports
+from lutdnn.hw.rtl.cordic_vectoring import cordic_vectoring, vectoring_ports
+from lutdnn.hw.flow.synthesis import synthesize
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS
 
 

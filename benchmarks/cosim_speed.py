@@ -14,8 +14,8 @@ import time
 
 import numpy as np
 
-from lutdnn.hw.cli import timing_image
-from lutdnn.hw.verilator_model import VerilatorModel
+from lutdnn.hw.flow.cli import timing_image
+from lutdnn.hw.flow.verilator_model import VerilatorModel
 
 TARGET_CYCLES_PER_S = 2.4e6
 

@@ -15,8 +15,8 @@ import statistics
 
 import numpy as np
 
-from lutdnn.hw.cli import BOUND_CODES, CLOCK_HZ, HOP_MS, timing_image
-from lutdnn.hw.verilator_model import VerilatorModel
+from lutdnn.hw.flow.cli import BOUND_CODES, CLOCK_HZ, HOP_MS, timing_image
+from lutdnn.hw.flow.verilator_model import VerilatorModel
 
 
 def main(argv=None):

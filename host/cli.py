@@ -21,7 +21,7 @@ COMMAND_MODULES = [
     "lutdnn.host.enhance",
     "lutdnn.host.demo",
     "lutdnn.host.live",
-    "lutdnn.hw.cli",
+    "lutdnn.hw.flow.cli",
 ]
 
 

@@ -31,5 +31,5 @@ def register_list():
 
 def address_block_bytes():
     """The AXI4-Lite slave's address space: 2**ADDR_BITS bytes."""
-    from lutdnn.hw.axi_lite import ADDR_BITS
+    from lutdnn.hw.rtl.axi_lite import ADDR_BITS
     return 1 << ADDR_BITS

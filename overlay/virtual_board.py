@@ -10,7 +10,7 @@ the accelerator's ``DefaultIP`` driver -- reads and writes its registers.  It ha
 - an AXI DMA register model (PG021 simple mode: DMACR, DMASR, address and
   LENGTH registers; writing LENGTH starts the transfer, the LENGTH field is
   ``c_sg_length_width`` bits wide);
-- the accelerator: the Verilator-compiled RTL (lutdnn.hw.verilator_model),
+- the accelerator: the Verilator-compiled RTL (lutdnn.hw.flow.verilator_model),
   its AXI4-Lite port mapped at the IP's address and its streams fed by the DMA.
 
 The overlay files it loads are written by :func:`write_overlay`: a ``.bit``
@@ -29,7 +29,7 @@ import numpy as np
 import pynq
 
 from lutdnn.host.accelerator import registers as regs
-from lutdnn.hw.verilator_model import VerilatorModel
+from lutdnn.hw.flow.verilator_model import VerilatorModel
 
 from .accelerator_ip import DMA_VLNV
 from .pynq_transport import CHANNEL_BASE, DMACR, DMACR_RESET, DMASR, DMASR_IDLE, LENGTH

@@ -11,10 +11,10 @@ from myhdl import ResetSignal, Signal, StopSimulation, block, instance
 
 from hw_testing import clock
 from lutdnn.host.accelerator import protocol
-from lutdnn.hw import axi_lite
-from lutdnn.hw.axi_lite import AxiLite
-from lutdnn.hw.axi_stream import AxiStream
-from lutdnn.hw.frame_controller import SPECTRUM_BEATS
+from lutdnn.hw.rtl import axi_lite
+from lutdnn.hw.rtl.axi_lite import AxiLite
+from lutdnn.hw.rtl.axi_stream import AxiStream
+from lutdnn.hw.rtl.frame_controller import SPECTRUM_BEATS
 from lutdnn.model.weight_image import WeightImage
 from lutdnn.model.reference.dnn import IntLayer
 

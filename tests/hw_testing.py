@@ -9,8 +9,8 @@ import sys
 import pytest
 from myhdl import StopSimulation, always, block, delay, instance
 
-from lutdnn.hw.cosim import cosimulation
-from lutdnn.hw.tools import missing_tools
+from lutdnn.hw.flow.icarus import cosimulation
+from lutdnn.hw.flow.tools import missing_tools
 
 HALF_PERIOD = 5
 HASH_SEEDS = ("1", "2", "3")

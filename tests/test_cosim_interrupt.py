@@ -1,7 +1,7 @@
 """Ctrl-C while the cosim backend runs frames ends the command cleanly (status 130, no traceback).
 
 An interrupt that lands inside a ctypes call into the Verilator library used to surface as
-ctypes.ArgumentError; the arrays now go to the library as raw addresses (hw/verilator_model.py).
+ctypes.ArgumentError; the arrays now go to the library as raw addresses (hw/flow/verilator_model.py).
 The moments are spread over the run so some land in the frame loop (the library is cached by
 then: the first moment also covers an interrupt during the build).
 """

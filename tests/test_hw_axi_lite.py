@@ -4,9 +4,9 @@ import pytest
 from myhdl import ResetSignal, Signal, StopSimulation, always, block, instance
 
 from hw_testing import clock, needs_tools
-from lutdnn.hw import axi_lite as reg
-from lutdnn.hw.axi_lite import AxiLite, Registers, axi_lite_registers
-from lutdnn.hw.cosim import cosimulation
+from lutdnn.hw.rtl import axi_lite as reg
+from lutdnn.hw.rtl.axi_lite import AxiLite, Registers, axi_lite_registers
+from lutdnn.hw.flow.icarus import cosimulation
 
 HW_PARAMS = 0x40010
 

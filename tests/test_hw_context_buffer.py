@@ -4,7 +4,7 @@ import numpy as np
 from myhdl import ResetSignal, Signal, intbv
 
 from hw_testing import clocked, needs_tools
-from lutdnn.hw.context_buffer import context_buffer
+from lutdnn.hw.rtl.context_buffer import context_buffer
 from lutdnn.host.framing import BINS, CONTEXT, stack_context
 
 

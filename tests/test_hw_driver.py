@@ -6,7 +6,7 @@ import pytest
 
 from hw_bench import random_image
 from lutdnn.host.accelerator import protocol
-from lutdnn.hw import shift_entry
+from lutdnn.hw.rtl import shift_entry
 from lutdnn.model.reference.formats import KMAX, decode_lut
 
 

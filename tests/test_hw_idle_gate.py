@@ -4,7 +4,7 @@ import pytest
 from myhdl import ResetSignal, Signal
 
 from hw_testing import clocked, needs_tools
-from lutdnn.hw.idle_gate import idle_gate
+from lutdnn.hw.rtl.idle_gate import idle_gate
 
 DEPTH = 4
 # pushes in bursts, with gaps shorter than, equal to and longer than DEPTH

@@ -5,7 +5,7 @@ import pytest
 from myhdl import ResetSignal, Signal, intbv
 
 from hw_testing import clocked, needs_tools
-from lutdnn.hw.output_stage import output_stage
+from lutdnn.hw.rtl.output_stage import output_stage
 from lutdnn.model.reference.dnn import output_stage as reference_output_stage
 from lutdnn.model.reference.formats import OUTPUT_MAGNITUDE, OUTPUT_MASK
 

@@ -5,7 +5,7 @@ import pytest
 from myhdl import ResetSignal, Signal, intbv
 
 from hw_testing import clocked, needs_tools
-from lutdnn.hw.ram import ram
+from lutdnn.hw.rtl.ram import ram
 
 
 def run_ram(ops, build_dir=None):

@@ -7,11 +7,11 @@ import pytest
 
 from hw_bench import TopPorts, data_dir_or_none, output_words, random_image, speech_words, top_bench
 from hw_testing import converted_under_hash_seeds, needs_tools
-from lutdnn.hw import axi_lite as reg
+from lutdnn.hw.rtl import axi_lite as reg
 from lutdnn.host.accelerator import protocol
-from lutdnn.hw.accelerator_top import accelerator_top
-from lutdnn.hw.cosim import cosimulation
-from lutdnn.hw.frame_controller import SPECTRUM_BEATS
+from lutdnn.hw.rtl.accelerator_top import accelerator_top
+from lutdnn.hw.flow.icarus import cosimulation
+from lutdnn.hw.rtl.frame_controller import SPECTRUM_BEATS
 from lutdnn.model.reference.accelerator import Accelerator
 
 
@@ -72,14 +72,14 @@ def test_icarus_early_tlast_flags_error_then_recovers(tmp_path):
 @pytest.mark.parametrize("lanes, max_code_bits", [(16, 4), (8, 8)])
 def test_top_lints_clean(tmp_path, lanes, max_code_bits):
     """(The shift build's lint: tests/test_hw_cli.py, on what ``lutdnn hw verilog --shift-lanes`` writes.)"""
-    from lutdnn.hw.lint import WAIVERS, lint
-    from lutdnn.hw.top_verilog import TOP, WAIVERS as TOP_WAIVERS, generate_verilog
+    from lutdnn.hw.flow.lint import WAIVERS, lint
+    from lutdnn.hw.flow.top_verilog import TOP, WAIVERS as TOP_WAIVERS, generate_verilog
     converted = generate_verilog(tmp_path, lanes, max_code_bits)
     lint(converted.verilog, TOP, waivers=(WAIVERS, TOP_WAIVERS))
 
 
 def test_verilog_is_deterministic(tmp_path):
-    script = ("import sys; from pathlib import Path; from lutdnn.hw.top_verilog import generate_verilog; "
+    script = ("import sys; from pathlib import Path; from lutdnn.hw.flow.top_verilog import generate_verilog; "
               "generate_verilog(sys.argv[1]); generate_verilog(Path(sys.argv[1], 'shift'), shift_lanes=True)")
     outputs = converted_under_hash_seeds(script, tmp_path, ["accelerator_top.v", "shift/accelerator_top.v"],
                                          seeds=("1", "2"))

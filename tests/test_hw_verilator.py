@@ -6,9 +6,9 @@ import pytest
 
 from hw_bench import data_dir_or_none, random_image, speech_words
 from hw_testing import needs_tools
-from lutdnn.hw import axi_lite as reg
+from lutdnn.hw.rtl import axi_lite as reg
 from lutdnn.host.accelerator import protocol
-from lutdnn.hw.frame_controller import SPECTRUM_BEATS
+from lutdnn.hw.rtl.frame_controller import SPECTRUM_BEATS
 from lutdnn.model.reference.accelerator import Accelerator
 from lutdnn.model.reference.formats import OUTPUT_MAGNITUDE, OUTPUT_MASK
 
@@ -18,7 +18,7 @@ CYCLE_BOUND = 297216 / 16
 
 @pytest.fixture(scope="module")
 def model_factory():
-    from lutdnn.hw.verilator_model import VerilatorModel
+    from lutdnn.hw.flow.verilator_model import VerilatorModel
 
     def make(image, shift_lanes=False):
         model = VerilatorModel(shift_lanes=shift_lanes)
@@ -181,7 +181,7 @@ def test_error_on_a_frames_first_beat_leaves_no_stale_context(model_factory, spe
 
 def test_eight_lane_build_runs_eight_bit_codes(speech):
     """The paper's 4-bit layer 1 + 8-bit layer 2 image needs P * 8 <= 64: an 8-lane build."""
-    from lutdnn.hw.verilator_model import VerilatorModel
+    from lutdnn.hw.flow.verilator_model import VerilatorModel
     image = random_image(11, code_bits=(4, 8), lanes=8)
     re, im = speech[0][5:8], speech[1][5:8]
     model = VerilatorModel(lanes=8, max_code_bits=8)

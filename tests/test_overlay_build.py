@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lutdnn.hw import axi_lite
+from lutdnn.hw.rtl import axi_lite
 from lutdnn.overlay.board_designs import BOARDS, DMA_CONFIG, STREAM_BITS, VIVADO_VERSION
 from lutdnn.overlay.build_tcl import INTERFACES, SCRIPTS, TOP, write_build_scripts
 from lutdnn.overlay.ip_registers import register_list

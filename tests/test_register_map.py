@@ -29,7 +29,7 @@ def test_fields_do_not_overlap_and_fit_the_word():
 
 @pytest.fixture(scope="module")
 def model():
-    from lutdnn.hw.verilator_model import VerilatorModel
+    from lutdnn.hw.flow.verilator_model import VerilatorModel
     return VerilatorModel()
 
 
@@ -49,7 +49,7 @@ def test_the_rtl_decodes_every_register_of_the_table(model):
 
 @needs_tools("verilator", "make", "g++")
 def test_the_model_refuses_use_before_load_and_after_close():
-    from lutdnn.hw.verilator_model import VerilatorModel
+    from lutdnn.hw.flow.verilator_model import VerilatorModel
     model = VerilatorModel()
     image = random_image(1)
     with pytest.raises(AcceleratorError, match=r"no weight image loaded: call load\(image\)"):

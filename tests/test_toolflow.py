@@ -9,12 +9,12 @@ from hw_testing import clock, converted_under_hash_seeds, needs_tools
 from myhdl import (CosimulationError, ResetSignal, Signal, StopSimulation, always_comb, always_seq, block, delay,
                    instance, intbv)
 
-from lutdnn.hw.convert import convert
-from lutdnn.hw.cosim import cosimulation, port_signals
-from lutdnn.hw.lint import LintError, lint
-from lutdnn.hw.synthesis import XC7Z020, resources_from_stat, synthesize
-from lutdnn.hw.tools import ToolError, run_tool
-from lutdnn.hw.vpi import find_vpi_sources, myhdl_vpi
+from lutdnn.hw.flow.convert import convert
+from lutdnn.hw.flow.icarus import cosimulation, port_signals
+from lutdnn.hw.flow.lint import LintError, lint
+from lutdnn.hw.flow.synthesis import XC7Z020, resources_from_stat, synthesize
+from lutdnn.hw.flow.tools import ToolError, run_tool
+from lutdnn.hw.flow.vpi import find_vpi_sources, myhdl_vpi
 
 
 @contextmanager
@@ -88,9 +88,9 @@ CONVERTED_BLOCKS = ("cordic_rotation", "cordic_vectoring", "select_one")
 CONVERT_BLOCKS = f"""
 import sys
 sys.path.insert(0, {str(Path(__file__).parent)!r})
-from lutdnn.hw.convert import convert
-from lutdnn.hw.cordic_rotation import cordic_rotation, rotation_ports
-from lutdnn.hw.cordic_vectoring import cordic_vectoring, vectoring_ports
+from lutdnn.hw.flow.convert import convert
+from lutdnn.hw.rtl.cordic_rotation import cordic_rotation, rotation_ports
+from lutdnn.hw.rtl.cordic_vectoring import cordic_vectoring, vectoring_ports
 from test_toolflow import select_one, select_ports
 convert(cordic_rotation(**rotation_ports()), sys.argv[1])
 convert(cordic_vectoring(**vectoring_ports()), sys.argv[1])
@@ -125,7 +125,7 @@ def test_port_signals_follow_the_block_signature():
 
 
 def test_port_signals_name_interface_signals_as_the_verilog_does():
-    from lutdnn.hw.axi_lite import AxiLite, Registers, axi_lite_registers
+    from lutdnn.hw.rtl.axi_lite import AxiLite, Registers, axi_lite_registers
     clk, reset, bus, regs = Signal(bool(0)), ResetSignal(0, active=1, isasync=False), AxiLite(), Registers(4)
     ports = port_signals(axi_lite_registers(clk, reset, bus, regs, 0))
     assert ports["clk"] is clk and ports["bus_awaddr"] is bus.awaddr and ports["regs_lut_we"] is regs.lut_we

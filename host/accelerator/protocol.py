@@ -13,7 +13,7 @@ import numpy as np
 
 from lutdnn.host.framing import BINS
 from lutdnn.model.reference.cordic import S16_MAX, S16_MIN
-from lutdnn.hw.shift_entry import representable
+from lutdnn.hw.rtl.shift_entry import representable
 
 from . import registers as regs
 

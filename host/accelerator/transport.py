@@ -1,7 +1,7 @@
 """What the driver needs from a way of reaching the accelerator.
 
 A transport moves words and packets; it knows nothing of images or frames.
-Implementations: the Verilator model (lutdnn.hw.verilator_model) and the
+Implementations: the Verilator model (lutdnn.hw.flow.verilator_model) and the
 PYNQ board (lutdnn.overlay.pynq_transport).  Every wait a transport makes has
 a deadline and ends in :class:`TransportTimeout`, never in a hang.
 """

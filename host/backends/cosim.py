@@ -5,7 +5,7 @@ packet, the code packet, and the 65-beat output packet back (lutdnn.host.acceler
 The output must equal ``sim`` bit for bit.  An image whose every LUT value is
 0 or a power of two (the p2 schemes) runs on the shift build, whose MAC lanes
 shift instead of multiplying; any other image on the multiplier build.  The
-compiled models are cached outside the repository (lutdnn.hw.verilator_model).
+compiled models are cached outside the repository (lutdnn.hw.flow.verilator_model).
 """
 
 from lutdnn.host.extras import require
@@ -20,11 +20,11 @@ class CosimBackend(WordsBackend):
     def __init__(self, image, cache_dir=None):
         # imported here: building the model needs the hardware packages and tools only when used
         require("the cosim backend", "myhdl")
-        from lutdnn.hw.accelerator_top import DEFAULT_MAX_CODE_BITS
+        from lutdnn.hw.rtl.accelerator_top import DEFAULT_MAX_CODE_BITS
         from lutdnn.host.accelerator.protocol import check_image
-        from lutdnn.hw.lut_decode import check_geometry
-        from lutdnn.hw.shift_entry import representable
-        from lutdnn.hw.verilator_model import VerilatorModel
+        from lutdnn.hw.rtl.lut_decode import check_geometry
+        from lutdnn.hw.rtl.shift_entry import representable
+        from lutdnn.hw.flow.verilator_model import VerilatorModel
 
         self.image = image
         self.level_dbfs = image.level_dbfs   # the input level the quantized model was made for

@@ -1,4 +1,4 @@
-"""Bit-exact integer CORDIC: the definition the hardware in ``hw/cordic_*.py`` implements.
+"""Bit-exact integer CORDIC: the definition the hardware in ``hw/rtl/cordic_*.py`` implements.
 
 Vectoring turns a spectrum bin ``(re, im)`` (two ``s16`` words, docs/arithmetic.md
 section 1) into a magnitude ``u16`` in the same units and a phase; rotation turns a

@@ -5,7 +5,7 @@
 
 The returned ``myhdl.Cosimulation`` (a ``WatchedCosimulation``) exchanges the block's port signals with
 ``vvp`` (an interface-object port ``bus`` as its signals ``bus_<attribute>``, the names
-MyHDL gives them in the Verilog) through MyHDL's VPI module (hw/vpi.py). ``vvp`` runs under
+MyHDL gives them in the Verilog) through MyHDL's VPI module (hw/flow/vpi.py). ``vvp`` runs under
 ``timeout``, so a hung simulator is killed and the MyHDL side raises
 ``CosimulationError`` instead of waiting forever.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 from myhdl import Cosimulation, CosimulationError
 from myhdl._Signal import _Signal
 
-from .convert import convert
-from .tools import require_tool, run_tool
-from .vpi import myhdl_vpi
+from lutdnn.hw.flow.convert import convert
+from lutdnn.hw.flow.tools import require_tool, run_tool
+from lutdnn.hw.flow.vpi import myhdl_vpi
 
 COMPILE_TIMEOUT_S = 120
 

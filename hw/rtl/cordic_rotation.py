@@ -7,9 +7,9 @@ from myhdl import Signal, always_comb, always_seq, block, intbv
 
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS, S16_MAX, S16_MIN, U16_MAX
 
-from .cordic_pipeline import (PHASE, S16, U16, pipeline_ports, require_payload_ranges,
+from lutdnn.hw.rtl.cordic_pipeline import (PHASE, S16, U16, pipeline_ports, require_payload_ranges,
                               stage_registers, xyz_signals)
-from .cordic_stage import ROTATION, cordic_stage
+from lutdnn.hw.rtl.cordic_stage import ROTATION, cordic_stage
 
 PAYLOAD = dict(sink_mag=U16, sink_phase=PHASE, source_re=S16, source_im=S16)
 

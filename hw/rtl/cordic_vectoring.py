@@ -7,9 +7,9 @@ from myhdl import Signal, always_comb, always_seq, block, intbv
 
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS, U16_MAX
 
-from .cordic_pipeline import (PHASE, S16, U16, pipeline_ports, require_payload_ranges,
+from lutdnn.hw.rtl.cordic_pipeline import (PHASE, S16, U16, pipeline_ports, require_payload_ranges,
                               stage_registers, xyz_signals)
-from .cordic_stage import VECTORING, cordic_stage
+from lutdnn.hw.rtl.cordic_stage import VECTORING, cordic_stage
 
 PAYLOAD = dict(sink_re=S16, sink_im=S16, source_mag=U16, source_phase=PHASE)
 

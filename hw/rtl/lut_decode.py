@@ -21,7 +21,7 @@ from lutdnn.model.reference.packing import BEAT_BITS
 
 from lutdnn.host.accelerator.protocol import CODE_WIDTHS
 
-from . import shift_entry
+from lutdnn.hw.rtl import shift_entry
 
 WEIGHT_BITS = LUT_VALUE_BITS + KMAX
 

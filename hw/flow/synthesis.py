@@ -5,7 +5,7 @@ Yosys's figures are an estimate before Vivado's own optimisation (Vivado
 usually needs fewer LUTs: it absorbs Yosys's INV cells into LUTs and packs
 carry chains better), good for comparing designs and catching blow-ups.
 
-    python -m lutdnn.hw.synthesis design.v [more.v ...] --top NAME
+    python -m lutdnn.hw.flow.synthesis design.v [more.v ...] --top NAME
 """
 
 import argparse
@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .tools import run_tool
+from lutdnn.hw.flow.tools import run_tool
 
 SYNTH_TIMEOUT_S = 600
 

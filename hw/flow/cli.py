@@ -12,7 +12,7 @@ import numpy as np
 from lutdnn.host.errors import CommandError
 from lutdnn.host.extras import require
 
-from .geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
+from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
 
 CLOCK_HZ = 100e6
 HOP_MS = 8.0
@@ -32,7 +32,7 @@ def add_geometry(parser):
 
 def check_geometry(args):
     require("lutdnn hw", "myhdl")    # every hw command starts here
-    from .lut_decode import check_geometry as check
+    from lutdnn.hw.rtl.lut_decode import check_geometry as check
     try:
         check(args.lanes, args.max_code_bits)
     except ValueError as err:
@@ -41,7 +41,7 @@ def check_geometry(args):
 
 def run_verilog(args):
     check_geometry(args)
-    from .top_verilog import generate_verilog
+    from lutdnn.hw.flow.top_verilog import generate_verilog
     converted = generate_verilog(args.output, args.lanes, args.max_code_bits, shift_lanes=args.shift_lanes)
     print(f"wrote {converted.verilog}")
     return 0
@@ -68,8 +68,8 @@ def timing_image(lanes, code_bits):
 def measure_cycles(args):
     from lutdnn.host.framing import BINS
     from lutdnn.model import weight_image
-    from .tools import ToolError
-    from .verilator_model import VerilatorModel
+    from lutdnn.hw.flow.tools import ToolError
+    from lutdnn.hw.flow.verilator_model import VerilatorModel
     if args.image:
         try:
             image = weight_image.load(args.image)
@@ -104,9 +104,9 @@ def run_report(args):
           f"({latency_ms / HOP_MS * 100:.1f} % of it)")
     if args.no_synth:
         return 0
-    from .synthesis import synthesize
-    from .tools import ToolError
-    from .top_verilog import TOP, generate_verilog
+    from lutdnn.hw.flow.synthesis import synthesize
+    from lutdnn.hw.flow.tools import ToolError
+    from lutdnn.hw.flow.top_verilog import TOP, generate_verilog
     with tempfile.TemporaryDirectory(prefix="lutdnn-hw-report-") as tmp:
         try:
             verilog = generate_verilog(tmp, args.lanes, args.max_code_bits, shift_lanes=args.shift_lanes).verilog

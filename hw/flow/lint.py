@@ -1,12 +1,12 @@
 """``verilator --lint-only -Wall`` on generated Verilog, with the project's waiver file.
 
-Every waiver lives in hw/verilator_waivers.vlt with the reason beside it; a
+Every waiver lives in hw/flow/verilator_waivers.vlt with the reason beside it; a
 design may add its own waiver files.
 """
 
 from pathlib import Path
 
-from .tools import ToolError, run_tool
+from lutdnn.hw.flow.tools import ToolError, run_tool
 
 WAIVERS = Path(__file__).with_name("verilator_waivers.vlt")
 LINT_TIMEOUT_S = 120

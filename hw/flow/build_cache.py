@@ -12,7 +12,7 @@ import os
 import time
 from pathlib import Path
 
-from .tools import ToolError
+from lutdnn.hw.flow.tools import ToolError
 
 LOCK_POLL_S = 0.1
 

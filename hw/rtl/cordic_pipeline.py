@@ -7,7 +7,7 @@ from myhdl import ResetSignal, Signal, intbv
 
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS, S16_MAX, S16_MIN, U16_MAX
 
-from .port_check import require_range
+from lutdnn.hw.flow.port_check import require_range
 
 # Kinds of payload word: the range of each follows from the parameters.
 U16 = "u16"

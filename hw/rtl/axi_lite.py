@@ -9,7 +9,7 @@ from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, 
 
 from lutdnn.model.reference.formats import KMAX, LUT_VALUE_BITS, BIAS_BITS, WORD_BITS
 
-from .axi_stream import WAIT_LIMIT, StreamTimeout
+from lutdnn.hw.rtl.axi_stream import WAIT_LIMIT, StreamTimeout
 
 from lutdnn.host.accelerator.registers import ADDR_BITS, DATA_BITS, ID_VALUE, REGISTER_MAP_VERSION, \
     STATUS_CAUSE_LSB, address, bit, field

@@ -26,7 +26,7 @@ from lutdnn.model.model_file import HIDDEN
 from lutdnn.model.reference.packing import BEAT_BITS
 
 LAST_BEAT = SPECTRUM_BEATS - 1
-# error_set raises STATUS's stream causes at bit 0 (hw/axi_lite.py puts them at STATUS_CAUSE_LSB)
+# error_set raises STATUS's stream causes at bit 0 (hw/rtl/axi_lite.py puts them at STATUS_CAUSE_LSB)
 # (a module, not its functions, in this namespace: MyHDL's always_comb refuses function globals)
 ERROR_EARLY_TLAST = register_table.bit("STATUS", "EARLY_TLAST") >> register_table.STATUS_CAUSE_LSB
 ERROR_MISSING_TLAST = register_table.bit("STATUS", "MISSING_TLAST") >> register_table.STATUS_CAUSE_LSB

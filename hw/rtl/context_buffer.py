@@ -13,7 +13,7 @@ from myhdl import Signal, always_comb, always_seq, block, concat, intbv
 from lutdnn.host.framing import CONTEXT
 from lutdnn.model.reference.formats import WORD_BITS
 
-from .ram import ram
+from lutdnn.hw.rtl.ram import ram
 
 SLOT_BITS = 3
 BIN_BITS = 8

@@ -14,18 +14,18 @@ from lutdnn.model.reference.formats import SPECTRUM_BITS, WORD_BITS
 
 from lutdnn.host.accelerator.protocol import hw_params_value
 
-from .axi_lite import Registers, axi_lite_registers
-from .context_buffer import BIN_BITS, SLOT_BITS, context_buffer
-from .cordic_pipeline import pipeline_latency
-from .cordic_rotation import cordic_rotation
-from .cordic_vectoring import cordic_vectoring
-from .geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS  # noqa: F401 (re-exported)
-from .frame_controller import ABORT_CYCLES, frame_controller
-from .idle_gate import idle_gate
-from .lut_decode import check_geometry, entry_bits, lut_decode
-from .mac_lanes import ACTIVATION_ADDR_BITS, mac_lanes
-from .output_stage import output_stage
-from .ram import ram
+from lutdnn.hw.rtl.axi_lite import Registers, axi_lite_registers
+from lutdnn.hw.rtl.context_buffer import BIN_BITS, SLOT_BITS, context_buffer
+from lutdnn.hw.rtl.cordic_pipeline import pipeline_latency
+from lutdnn.hw.rtl.cordic_rotation import cordic_rotation
+from lutdnn.hw.rtl.cordic_vectoring import cordic_vectoring
+from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS  # noqa: F401 (re-exported)
+from lutdnn.hw.rtl.frame_controller import ABORT_CYCLES, frame_controller
+from lutdnn.hw.rtl.idle_gate import idle_gate
+from lutdnn.hw.rtl.lut_decode import check_geometry, entry_bits, lut_decode
+from lutdnn.hw.rtl.mac_lanes import ACTIVATION_ADDR_BITS, mac_lanes
+from lutdnn.hw.rtl.output_stage import output_stage
+from lutdnn.hw.rtl.ram import ram
 
 OUT_ADDR_BITS = 7      # 65 output beats
 STAGE_LATENCY = 3      # output_stage pipeline depth (the phase waits as long)

@@ -19,9 +19,9 @@ from myhdl import Signal, always, always_comb, always_seq, block, concat, intbv
 
 from lutdnn.model.reference.formats import ACC_BITS, BIAS_BITS, KMAX, WEIGHT_FRAC, WORD_BITS, WORD_MAX
 
-from . import shift_entry
-from .lut_decode import WEIGHT_BITS, entry_bits
-from .ram import ram
+from lutdnn.hw.rtl import shift_entry
+from lutdnn.hw.rtl.lut_decode import WEIGHT_BITS, entry_bits
+from lutdnn.hw.rtl.ram import ram
 
 PRODUCT_BITS = WEIGHT_BITS + WORD_BITS
 ACTIVATION_ADDR_BITS = 9   # layer (1 bit) + output index (8 bits, up to 256 per layer)

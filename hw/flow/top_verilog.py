@@ -7,10 +7,10 @@ from pathlib import Path
 
 from myhdl import ResetSignal, Signal, ToVerilogWarning
 
-from .accelerator_top import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS, accelerator_top
-from .axi_lite import AxiLite
-from .axi_stream import AxiStream
-from .convert import convert
+from lutdnn.hw.rtl.accelerator_top import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS, accelerator_top
+from lutdnn.hw.rtl.axi_lite import AxiLite
+from lutdnn.hw.rtl.axi_stream import AxiStream
+from lutdnn.hw.flow.convert import convert
 
 TOP = "accelerator_top"
 WAIVERS = Path(__file__).with_name("accelerator_waivers.vlt")

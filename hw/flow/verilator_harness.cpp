@@ -1,5 +1,5 @@
 // C API over the Verilator model of accelerator_top, loaded with ctypes by
-// lutdnn.hw.verilator_model.  One clock cycle = one eval at each edge; the
+// lutdnn.hw.flow.verilator_model.  One clock cycle = one eval at each edge; the
 // stream loop runs here (not in Python) so a frame costs no Python per cycle.
 #include <cstdint>
 #include <memory>

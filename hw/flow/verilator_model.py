@@ -1,5 +1,5 @@
 """The converted accelerator top level compiled by Verilator into a shared
-library (hw/verilator_harness.cpp) and driven through ctypes.
+library (hw/flow/verilator_harness.cpp) and driven through ctypes.
 
 The build is cached under the project's cache directory (never the
 repository), keyed by the generated Verilog, the harness and the Verilator
@@ -23,10 +23,10 @@ import numpy as np
 from lutdnn.host.accelerator.driver import Driver
 from lutdnn.host.accelerator.transport import AcceleratorError, Transport, TransportTimeout, check_packet
 
-from .accelerator_top import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
-from .build_cache import build_once, default_cache_dir
-from .tools import ToolError, require_tool, run_tool
-from .top_verilog import TOP, generate_verilog
+from lutdnn.hw.rtl.accelerator_top import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
+from lutdnn.hw.flow.build_cache import build_once, default_cache_dir
+from lutdnn.hw.flow.tools import ToolError, require_tool, run_tool
+from lutdnn.hw.flow.top_verilog import TOP, generate_verilog
 
 HARNESS = Path(__file__).with_name("verilator_harness.cpp")
 VERILATOR_FLAGS = ["--cc", "-O3", "--x-assign", "fast", "--x-initial", "fast", "--noassert", "-Wno-fatal"]

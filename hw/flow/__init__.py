@@ -1,0 +1,1 @@
+"""The tool flow around the blocks: conversion, Icarus/Verilator runs, lint, synthesis, the hw command."""

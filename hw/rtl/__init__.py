@@ -1,0 +1,1 @@
+"""MyHDL blocks of the accelerator, one per module; each converts to Verilog."""
