@@ -1,10 +1,11 @@
 """Context buffer vs the reference feature layout (framing.stack_context): MyHDL and Icarus."""
 
 import numpy as np
-from myhdl import ResetSignal, Signal, intbv
+from myhdl import ResetSignal, Signal
 
 from hw_testing import clocked, needs_tools
 from lutdnn.hw.rtl.context_buffer import context_buffer
+from lutdnn.hw.rtl.interfaces import ContextPort, context_write_port
 from lutdnn.host.framing import BINS, CONTEXT, stack_context
 
 
@@ -12,33 +13,27 @@ def run_buffer(mags, clear_at, reads, build_dir=None):
     """Write frames ``mags`` (clearing before frame ``clear_at``); after each frame read
     ``reads`` (age, bin) pairs. Returns ``(frames, len(reads))`` words."""
     clk, reset = Signal(bool(0)), ResetSignal(0, active=1, isasync=False)
-    clear, advance, wr_en = Signal(bool(0)), Signal(bool(0)), Signal(bool(0))
-    wr_bin, rd_bin = Signal(intbv(0)[8:]), Signal(intbv(0)[8:])
-    rd_age = Signal(intbv(0)[3:])
-    wr_data, rd_data = Signal(intbv(0)[16:]), Signal(intbv(0)[16:])
+    port, write = ContextPort(), context_write_port()
     got = []
 
     def body():
         for t, frame in enumerate(mags):
-            clear.next = t == clear_at
+            port.clear.next = t == clear_at
             yield clk.posedge
-            clear.next = 0
-            advance.next = 1
+            port.clear.next = 0
+            port.advance.next = 1
             yield clk.posedge
-            advance.next = 0
-            for b, m in enumerate(frame):
-                wr_en.next, wr_bin.next, wr_data.next = 1, b, int(m)
-                yield clk.posedge
-            wr_en.next = 0
+            port.advance.next = 0
+            yield from write.write(clk, enumerate(frame))
             words = []
             for age, b in reads:
-                rd_age.next, rd_bin.next = int(age), int(b)
+                port.age.next, port.bin.next = int(age), int(b)
                 yield clk.posedge
                 yield clk.negedge
-                words.append(int(rd_data))
+                words.append(int(port.data))
             got.append(words)
 
-    args = (clk, reset, clear, advance, wr_en, wr_bin, wr_data, rd_age, rd_bin, rd_data)
+    args = (clk, reset, port, write)
     clocked(clk, reset, context_buffer, args, build_dir, body).run_sim(quiet=1)
     return np.array(got)
 

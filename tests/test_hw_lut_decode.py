@@ -7,9 +7,10 @@ from myhdl import ResetSignal, Signal, intbv
 
 from hw_testing import clocked, needs_tools
 from lutdnn.hw.rtl import shift_entry
+from lutdnn.hw.rtl.interfaces import Configuration, LutWrite
 from lutdnn.hw.rtl.lut_decode import check_geometry, entry_bits, lut_decode
 from lutdnn.model.reference.formats import decode_lut
-from lutdnn.model.reference.packing import pack_layer
+from lutdnn.model.reference.packing import BEAT_BITS, pack_layer
 
 LANES = 16
 MAX_CODE_BITS = 4
@@ -26,21 +27,14 @@ def run_decode(writes, cases, build_dir=None, shift_lanes=False, errors=None):
 
     ``errors`` (a list) gets ``(layer, code)`` of each write raising ``lut_error``."""
     clk, reset = Signal(bool(0)), ResetSignal(0, active=1, isasync=False)
-    lut_we, lut_layer, layer, lut_error = (Signal(bool(0)) for _ in range(4))
-    lut_code, lut_shift, code_bits = Signal(intbv(0)[MAX_CODE_BITS:]), Signal(intbv(0)[4:]), Signal(intbv(0)[4:])
-    lut_value = Signal(intbv(0, min=-128, max=128))
+    lut, config, layer = LutWrite(MAX_CODE_BITS), Configuration(), Signal(bool(0))
+    code_bits = config.code_bits_1
     bits = entry_bits(shift_lanes)
-    group, weights = Signal(intbv(0)[64:]), Signal(intbv(0)[bits * LANES:])
+    group, weights = Signal(intbv(0)[BEAT_BITS:]), Signal(intbv(0)[bits * LANES:])
     got = []
 
     def body():
-        for n, code, value, shift in writes:
-            lut_we.next, lut_layer.next, lut_code.next, lut_value.next, lut_shift.next = 1, n, code, value, shift
-            yield clk.negedge
-            if lut_error and errors is not None:
-                errors.append((n, code))
-            yield clk.posedge
-        lut_we.next = 0
+        yield from lut.write(clk, writes, errors)
         for n, m, codes in cases:
             layer.next, code_bits.next = n, m
             group.next = int(pack_layer(np.asarray(codes)[:, None], m, LANES)[0])
@@ -49,8 +43,7 @@ def run_decode(writes, cases, build_dir=None, shift_lanes=False, errors=None):
             word = int(weights)
             got.append([(word >> (bits * p)) & ((1 << bits) - 1) for p in range(LANES)])
 
-    args = (clk, lut_we, lut_layer, lut_code, lut_value, lut_shift, lut_error, layer, code_bits, group, weights,
-            LANES, MAX_CODE_BITS, shift_lanes)
+    args = (clk, lut, layer, code_bits, group, weights, LANES, MAX_CODE_BITS, shift_lanes)
     clocked(clk, reset, lut_decode, args, build_dir, body).run_sim(quiet=1)
     got = np.array(got)
     return got if shift_lanes else np.where(got >= 1 << 15, got - (1 << 16), got)

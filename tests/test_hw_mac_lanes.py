@@ -6,9 +6,11 @@ from myhdl import ResetSignal, Signal, intbv
 
 from hw_testing import clocked, needs_tools
 from lutdnn.hw.rtl import shift_entry
+from lutdnn.hw.rtl.interfaces import Configuration, MacCommand, activation_write_port, bias_write_port
 from lutdnn.hw.rtl.lut_decode import entry_bits
 from lutdnn.hw.rtl.mac_lanes import mac_lanes
 from lutdnn.model.reference.dnn import IntLayer
+from lutdnn.model.reference.formats import WORD_BITS
 
 LANES = 16
 INPUTS = 30        # a block must last longer than the post-processor's LANES cycles
@@ -44,13 +46,8 @@ def run_lanes(layer, frames, layer_index, fracs, build_dir=None, gaps_seed=None,
     clk, reset = Signal(bool(0)), ResetSignal(0, active=1, isasync=False)
     bits = entry_bits(shift_lanes)
     weights = Signal(intbv(0)[bits * LANES:])
-    x = Signal(intbv(0)[16:])
-    step, first, last, layer_sig, busy, bias_we, result_valid = (Signal(bool(0)) for _ in range(7))
-    block_base = Signal(intbv(0)[8:])
-    frac_sigs = [Signal(intbv(f)[5:]) for f in fracs]
-    bias_addr, result_addr = Signal(intbv(0)[9:]), Signal(intbv(0)[9:])
-    bias_value = Signal(intbv(0, min=-128, max=128))
-    result = Signal(intbv(0)[16:])
+    x = Signal(intbv(0)[WORD_BITS:])
+    command, config, bias, result = MacCommand(), Configuration(), bias_write_port(), activation_write_port()
     blocks = -(-OUTPUTS // LANES)
     padded = np.zeros((blocks * LANES, INPUTS), np.int64)
     padded[:OUTPUTS] = lane_entries(layer, shift_lanes)
@@ -58,36 +55,33 @@ def run_lanes(layer, frames, layer_index, fracs, build_dir=None, gaps_seed=None,
     got = []
 
     def collect():
-        if result_valid:
-            got.append((int(result_addr), int(result)))
+        if result.valid:
+            got.append((int(result.addr), int(result.data)))
 
     def body():
-        for i, b in enumerate(layer.biases):
-            bias_we.next, bias_addr.next, bias_value.next = 1, 256 * layer_index + i, int(b)
-            yield clk.posedge
-        bias_we.next = 0
-        layer_sig.next = layer_index
+        config.frac_in.next, config.frac_hidden.next, config.frac_out.next = fracs
+        yield from bias.write(clk, ((256 * layer_index + i, b) for i, b in enumerate(layer.biases)))
+        command.layer.next = layer_index
         for frame in frames:
             for blk in range(blocks):
                 for j in range(INPUTS):
                     while gaps_seed is not None and rng.random() < 0.3:
-                        step.next = 0
+                        command.valid.next = 0
                         yield clk.posedge
                         collect()
                     lanes_w = padded[blk * LANES:(blk + 1) * LANES, j]
                     weights.next = sum(int(v) << (bits * p) for p, v in enumerate(lanes_w))
                     x.next = int(frame[j])
-                    step.next, first.next, last.next = 1, j == 0, j == INPUTS - 1
-                    block_base.next = blk * LANES
+                    command.valid.next, command.first.next, command.last.next = 1, j == 0, j == INPUTS - 1
+                    command.block_base.next = blk * LANES
                     yield clk.posedge
                     collect()
-            step.next = 0
+            command.valid.next = 0
         for _ in range(LANES + 10):
             yield clk.posedge
             collect()
 
-    args = (clk, reset, weights, x, step, first, last, layer_sig, block_base, *frac_sigs, bias_we, bias_addr,
-            bias_value, result, result_addr, result_valid, busy, LANES, shift_lanes)
+    args = (clk, reset, weights, x, command, config, bias, result, LANES, shift_lanes)
     clocked(clk, reset, mac_lanes, args, build_dir, body).run_sim(quiet=1)
     return got
 

@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
-from myhdl import ResetSignal, Signal, intbv
+from myhdl import ResetSignal, Signal
 
 from hw_testing import clocked, needs_tools
+from lutdnn.hw.rtl.interfaces import Configuration, stage_sink, stage_source
 from lutdnn.hw.rtl.output_stage import output_stage
 from lutdnn.model.reference.dnn import output_stage as reference_output_stage
 from lutdnn.model.reference.formats import OUTPUT_MAGNITUDE, OUTPUT_MASK
@@ -14,22 +15,21 @@ LATENCY = 3
 
 def run_stage(y, mag, mode, frac_out, floor, build_dir=None):
     clk, reset = Signal(bool(0)), ResetSignal(0, active=1, isasync=False)
-    in_valid, out_valid, mode_sig = Signal(bool(0)), Signal(bool(0)), Signal(bool(mode))
-    y_sig, mag_sig, out_mag = Signal(intbv(0)[16:]), Signal(intbv(0)[16:]), Signal(intbv(0)[16:])
-    frac_sig, floor_sig = Signal(intbv(frac_out)[5:]), Signal(intbv(floor)[16:])
+    sink, config, source = stage_sink(), Configuration(), stage_source()
     got = []
 
     def body():
+        config.output_mode.next, config.frac_out.next, config.mask_floor.next = mode, frac_out, floor
         for cycle in range(len(y) + LATENCY + 1):
             if cycle < len(y):
-                in_valid.next, y_sig.next, mag_sig.next = 1, int(y[cycle]), int(mag[cycle])
+                sink.valid.next, sink.y.next, sink.mag.next = 1, int(y[cycle]), int(mag[cycle])
             else:
-                in_valid.next = 0
+                sink.valid.next = 0
             yield clk.posedge
-            if out_valid:
-                got.append(int(out_mag))
+            if source.valid:
+                got.append(int(source.mag))
 
-    args = (clk, reset, in_valid, y_sig, mag_sig, mode_sig, frac_sig, floor_sig, out_valid, out_mag)
+    args = (clk, reset, sink, config, source)
     clocked(clk, reset, output_stage, args, build_dir, body).run_sim(quiet=1)
     return np.array(got)
 

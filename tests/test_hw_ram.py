@@ -2,28 +2,27 @@
 
 import numpy as np
 import pytest
-from myhdl import ResetSignal, Signal, intbv
+from myhdl import ResetSignal, Signal
 
 from hw_testing import clocked, needs_tools
+from lutdnn.hw.rtl.interfaces import ReadPort, WritePort, signed, unsigned
 from lutdnn.hw.rtl.ram import ram
 
 
 def run_ram(ops, build_dir=None):
     """``ops``: (write?, write address, data, read address) per cycle -> the word read each cycle."""
     clk, reset = Signal(bool(0)), ResetSignal(0, active=1, isasync=False)
-    wr_en = Signal(bool(0))
-    wr_addr, rd_addr = Signal(intbv(0)[5:]), Signal(intbv(0)[5:])
-    wr_data, rd_data = Signal(intbv(0, min=-2**17, max=2**17)), Signal(intbv(0, min=-2**17, max=2**17))
+    write, read = WritePort(unsigned(5), signed(18)), ReadPort(unsigned(5), signed(18))
     got = []
 
     def body():
-        for write, address, data, read in ops:
-            wr_en.next, wr_addr.next, wr_data.next, rd_addr.next = write, address, data, read
+        for we, address, data, rd_address in ops:
+            write.valid.next, write.addr.next, write.data.next, read.addr.next = we, address, data, rd_address
             yield clk.posedge
             yield clk.negedge
-            got.append(int(rd_data))
+            got.append(int(read.data))
 
-    clocked(clk, reset, ram, (clk, wr_en, wr_addr, wr_data, rd_addr, rd_data), build_dir, body).run_sim(quiet=1)
+    clocked(clk, reset, ram, (clk, write, read), build_dir, body).run_sim(quiet=1)
     return got
 
 

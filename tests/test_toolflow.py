@@ -128,8 +128,10 @@ def test_port_signals_name_interface_signals_as_the_verilog_does():
     from lutdnn.hw.rtl.axi_lite import AxiLite, Registers, axi_lite_registers
     clk, reset, bus, regs = Signal(bool(0)), ResetSignal(0, active=1, isasync=False), AxiLite(), Registers(4)
     ports = port_signals(axi_lite_registers(clk, reset, bus, regs, 0))
-    assert ports["clk"] is clk and ports["bus_awaddr"] is bus.awaddr and ports["regs_lut_we"] is regs.lut_we
-    assert len(ports) == 2 + len(vars(bus)) + sum(isinstance(v, type(clk)) for v in vars(regs).values())
+    assert ports["clk"] is clk and ports["bus_awaddr"] is bus.awaddr and ports["regs_lut_valid"] is regs.lut.valid
+    assert ports["regs_config_frac_in"] is regs.config.frac_in and ports["regs_soft_reset"] is regs.soft_reset
+    members = (vars(regs.config), vars(regs.lut), vars(regs.bias), vars(regs.status))
+    assert len(ports) == 2 + len(vars(bus)) + 2 + sum(len(m) for m in members)
 
 
 @needs_tools("iverilog", "iverilog-vpi")

@@ -44,15 +44,25 @@ class WatchedCosimulation(Cosimulation):
 
 def port_signals(instance):
     """``{Verilog port name: Signal}`` of an elaborated ``@block``: the arguments that are
-    signals, and the signal attributes of interface objects as ``<argument>_<attribute>``."""
+    signals, and the signal attributes of interface objects as ``<argument>_<attribute>``
+    (of nested interface objects as ``<argument>_<attribute>_<attribute>``, as MyHDL names them)."""
     bound = inspect.signature(instance.func).bind(*instance.args, **instance.kwargs)
     ports = {}
     for name, value in bound.arguments.items():
-        if isinstance(value, _Signal):
-            ports[name] = value
-        elif hasattr(value, "__dict__"):
-            ports.update({f"{name}_{attr}": sig for attr, sig in vars(value).items() if isinstance(sig, _Signal)})
+        ports.update(interface_signals(name, value))
     return ports
+
+
+def interface_signals(name, value):
+    """``{name: value}`` for a signal; an interface object's signals by their expanded names."""
+    if isinstance(value, _Signal):
+        return {name: value}
+    if isinstance(value, (int, float, str, tuple, list, dict)) or not hasattr(value, "__dict__"):
+        return {}
+    signals = {}
+    for attr, member in vars(value).items():
+        signals.update(interface_signals(f"{name}_{attr}", member))
+    return signals
 
 
 def compile_icarus(converted, timeout_s=COMPILE_TIMEOUT_S):

@@ -15,27 +15,25 @@ from lutdnn.model.reference.formats import SPECTRUM_BITS, WORD_BITS
 from lutdnn.host.accelerator.protocol import hw_params_value
 
 from lutdnn.hw.rtl.axi_lite import Registers, axi_lite_registers
-from lutdnn.hw.rtl.context_buffer import BIN_BITS, SLOT_BITS, context_buffer
+from lutdnn.hw.rtl.context_buffer import context_buffer
 from lutdnn.hw.rtl.cordic_pipeline import pipeline_latency
 from lutdnn.hw.rtl.cordic_rotation import cordic_rotation
 from lutdnn.hw.rtl.cordic_vectoring import cordic_vectoring
 from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS  # noqa: F401 (re-exported)
 from lutdnn.hw.rtl.frame_controller import ABORT_CYCLES, frame_controller
 from lutdnn.hw.rtl.idle_gate import idle_gate
+from lutdnn.hw.rtl.interfaces import (ACTIVATION_ADDR_BITS, BIN_BITS, OUT_ADDR_BITS, ContextPort, MacCommand,
+                                      OutputBuffer, ReadPort, Stream, WritePort, activation_write_port, signed,
+                                      spectrum_bins, stage_sink, stage_source, unsigned)
 from lutdnn.hw.rtl.lut_decode import check_geometry, entry_bits, lut_decode
-from lutdnn.hw.rtl.mac_lanes import ACTIVATION_ADDR_BITS, mac_lanes
+from lutdnn.hw.rtl.mac_lanes import mac_lanes
 from lutdnn.hw.rtl.output_stage import output_stage
 from lutdnn.hw.rtl.ram import ram
 
-OUT_ADDR_BITS = 7      # 65 output beats
 STAGE_LATENCY = 3      # output_stage pipeline depth (the phase waits as long)
 # The CORDIC pipelines advance only while a bin enters or one may still be inside
 # (one spare cycle); the rest of the frame (CODES) they hold still.
 CORDIC_FLUSH = pipeline_latency(DEFAULT_PARAMS) + 1
-
-
-def spectrum_word():
-    return Signal(intbv(0, min=-(1 << (SPECTRUM_BITS - 1)), max=1 << (SPECTRUM_BITS - 1)))
 
 
 @block
@@ -57,98 +55,77 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
         raise ValueError("the abort drain is shorter than the vectoring pipeline")
     phase_bits = DEFAULT_PARAMS.phase_bits
     regs = Registers(max_code_bits)
+    config = regs.config
     engine_reset = ResetSignal(0, active=1, isasync=False)
     vec_enable, rot_enable = Signal(bool(0)), Signal(bool(0))
-    unused_ready = [Signal(bool(0)) for _ in range(2)]
 
-    def phase_word():
-        return Signal(intbv(0, min=-(1 << (phase_bits - 1)), max=1 << (phase_bits - 1)))
-
-    # vectoring
-    vec_push, vec_done = Signal(bool(0)), Signal(bool(0))
-    vec_re, vec_im = spectrum_word(), spectrum_word()
-    vec_mag = Signal(intbv(0)[WORD_BITS:])
-    vec_phase = phase_word()
-    vec_bin = Signal(intbv(0)[BIN_BITS:])
-    # context buffer and phases
-    ctx_advance, ctx_clear, ctx_clear_any = (Signal(bool(0)) for _ in range(3))
-    rd_age = Signal(intbv(0)[SLOT_BITS:])
-    rd_bin = Signal(intbv(0)[BIN_BITS:])
-    ctx_data = Signal(intbv(0)[WORD_BITS:])
-    phase_data = phase_word()
+    # vectoring: the controller's bins in; magnitudes into the context buffer, phases into their RAM
+    bins = spectrum_bins()
+    vec_result = Stream(mag=unsigned(WORD_BITS), phase=signed(phase_bits))
+    vectored = WritePort(unsigned(BIN_BITS), vec_result.mag, vec_result.valid)
+    phase_write = WritePort(vectored.addr, vec_result.phase, vec_result.valid)
+    context = ContextPort()
+    ctx_clear_any = Signal(bool(0))
+    phase_read = ReadPort(context.bin, signed(phase_bits))
+    phase_data = phase_read.data
     # layers
-    code_layer = Signal(bool(0))
-    code_bits = Signal(intbv(0)[len(regs.code_bits_1):])
+    mac = MacCommand()
+    code_bits = Signal(intbv(0)[len(config.code_bits_1):])
     # a plain copy: MyHDL misnames slices taken of an interface's signal
     code_group = Signal(intbv(0)[len(s_axis.tdata):])
     weights = Signal(intbv(0)[entry_bits(shift_lanes) * lanes:])
-    mac_step, mac_first, mac_last, mac_layer, x_from_hidden, mac_busy = (Signal(bool(0)) for _ in range(6))
-    mac_block_base = Signal(intbv(0)[ACTIVATION_ADDR_BITS - 1:])
     x = Signal(intbv(0)[WORD_BITS:])
-    result = Signal(intbv(0)[WORD_BITS:])
-    result_addr = Signal(intbv(0)[ACTIVATION_ADDR_BITS:])
-    result_valid = Signal(bool(0))
-    act_rd_addr = Signal(intbv(0)[ACTIVATION_ADDR_BITS:])
-    act_data = Signal(intbv(0)[WORD_BITS:])
+    result = activation_write_port()
+    act_read = ReadPort(unsigned(ACTIVATION_ADDR_BITS), unsigned(WORD_BITS))
     # output
-    stage_valid, stage_done = Signal(bool(0)), Signal(bool(0))
-    stage_mag = Signal(intbv(0)[WORD_BITS:])
-    phase_delay = [phase_word() for _ in range(STAGE_LATENCY)]
+    stage_in = stage_sink(y=act_read.data, mag=context.data)
+    stage_out = stage_source()
+    phase_delay = [Signal(signed(phase_bits)) for _ in range(STAGE_LATENCY)]
     rot_phase = phase_delay[-1]
-    rot_done = Signal(bool(0))
-    rot_re, rot_im = spectrum_word(), spectrum_word()
-    out_bin = Signal(intbv(0)[BIN_BITS:])
+    rotated = spectrum_bins()
+    rot_re, rot_im = rotated.re, rotated.im
+    out_buf = OutputBuffer(written=rotated.valid)
+    out_bin = out_buf.bin
     out_word = Signal(intbv(0)[2 * SPECTRUM_BITS:])
     out_even_we, out_odd_we = Signal(bool(0)), Signal(bool(0))
     out_wr_addr = Signal(intbv(0)[OUT_ADDR_BITS:])
-    out_rd_addr = Signal(intbv(0)[OUT_ADDR_BITS:])
-    out_even, out_odd = Signal(intbv(0)[2 * SPECTRUM_BITS:]), Signal(intbv(0)[2 * SPECTRUM_BITS:])
 
     registers = axi_lite_registers(clk, reset, s_axi, regs, hw_params_value(lanes, max_code_bits, shift_lanes),
                                    shift_lanes)
-    controller = frame_controller(
-        clk, engine_reset, s_axis, m_axis, regs, vec_push, vec_re, vec_im, vec_done, vec_bin,
-        ctx_advance, ctx_clear, rd_age, rd_bin, act_rd_addr,
-        code_layer, mac_step, mac_first, mac_last, mac_layer, mac_block_base, x_from_hidden,
-        mac_busy, stage_valid, rot_done, out_bin, out_rd_addr, out_even, out_odd, lanes)
-    vectoring = cordic_vectoring(clk, engine_reset, vec_push, unused_ready[0], vec_re, vec_im,
-                                 vec_done, vec_enable, vec_mag, vec_phase)
-    vec_gate = idle_gate(clk, engine_reset, vec_push, vec_enable, CORDIC_FLUSH)
-    context = context_buffer(clk, engine_reset, ctx_clear_any, ctx_advance, vec_done, vec_bin, vec_mag,
-                             rd_age, rd_bin, ctx_data)
-    phases = ram(clk, vec_done, vec_bin, vec_phase, rd_bin, phase_data)
-    decoder = lut_decode(clk, regs.lut_we, regs.lut_layer, regs.lut_code, regs.lut_value, regs.lut_shift,
-                         regs.lut_value_error, code_layer, code_bits, code_group, weights, lanes, max_code_bits,
+    controller = frame_controller(clk, engine_reset, s_axis, m_axis, regs.status, bins, vectored, context,
+                                  act_read, mac, stage_in, out_buf, lanes)
+    vectoring = cordic_vectoring(clk, engine_reset, bins.valid, bins.ready, bins.re, bins.im,
+                                 vec_result.valid, vec_enable, vec_result.mag, vec_result.phase)
+    vec_gate = idle_gate(clk, engine_reset, bins.valid, vec_enable, CORDIC_FLUSH)
+    context_inst = context_buffer(clk, engine_reset, context.with_clear(ctx_clear_any), vectored)
+    phases = ram(clk, phase_write, phase_read)
+    decoder = lut_decode(clk, regs.lut, mac.code_layer, code_bits, code_group, weights, lanes, max_code_bits,
                          shift_lanes)
-    lanes_inst = mac_lanes(clk, engine_reset, weights, x, mac_step, mac_first, mac_last, mac_layer,
-                           mac_block_base, regs.frac_in, regs.frac_hidden, regs.frac_out,
-                           regs.bias_we, regs.bias_addr, regs.bias_value,
-                           result, result_addr, result_valid, mac_busy, lanes, shift_lanes)
-    activations = ram(clk, result_valid, result_addr, result, act_rd_addr, act_data)
-    stage = output_stage(clk, engine_reset, stage_valid, act_data, ctx_data, regs.output_mode,
-                         regs.frac_out, regs.mask_floor, stage_done, stage_mag)
-    rotation = cordic_rotation(clk, engine_reset, stage_done, unused_ready[1], stage_mag, rot_phase,
-                               rot_done, rot_enable, rot_re, rot_im)
-    rot_gate = idle_gate(clk, engine_reset, stage_done, rot_enable, CORDIC_FLUSH)
-    out_even_ram = ram(clk, out_even_we, out_wr_addr, out_word, out_rd_addr, out_even)
-    out_odd_ram = ram(clk, out_odd_we, out_wr_addr, out_word, out_rd_addr, out_odd)
+    lanes_inst = mac_lanes(clk, engine_reset, weights, x, mac, config, regs.bias, result, lanes, shift_lanes)
+    activations = ram(clk, result, act_read)
+    stage = output_stage(clk, engine_reset, stage_in, config, stage_out)
+    rotation = cordic_rotation(clk, engine_reset, stage_out.valid, stage_out.ready, stage_out.mag, rot_phase,
+                               rotated.valid, rot_enable, rot_re, rot_im)
+    rot_gate = idle_gate(clk, engine_reset, stage_out.valid, rot_enable, CORDIC_FLUSH)
+    out_even_ram = ram(clk, WritePort(out_wr_addr, out_word, out_even_we), ReadPort(out_buf.rd_addr, out_buf.even))
+    out_odd_ram = ram(clk, WritePort(out_wr_addr, out_word, out_odd_we), ReadPort(out_buf.rd_addr, out_buf.odd))
 
     @always_comb
     def resets():
         engine_reset.next = reset or regs.soft_reset
-        ctx_clear_any.next = ctx_clear or regs.clear_context
+        ctx_clear_any.next = context.clear or regs.clear_context
 
     @always_comb
     def select():
         code_group.next = s_axis.tdata
-        if code_layer:
-            code_bits.next = regs.code_bits_2
+        if mac.code_layer:
+            code_bits.next = config.code_bits_2
         else:
-            code_bits.next = regs.code_bits_1
-        if x_from_hidden:
-            x.next = act_data
+            code_bits.next = config.code_bits_1
+        if mac.x_from_hidden:
+            x.next = act_read.data
         else:
-            x.next = ctx_data
+            x.next = context.data
 
     @always_seq(clk.posedge, reset=engine_reset)
     def delay_phase():
@@ -161,8 +138,8 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
     def output_buffer():
         out_word.next = concat(rot_im[SPECTRUM_BITS:], rot_re[SPECTRUM_BITS:])
         out_wr_addr.next = out_bin[BIN_BITS:1]
-        out_even_we.next = rot_done and not out_bin[0]
-        out_odd_we.next = rot_done and out_bin[0]
+        out_even_we.next = rotated.valid and not out_bin[0]
+        out_odd_we.next = rotated.valid and out_bin[0]
 
-    return (registers, controller, vectoring, vec_gate, context, phases, decoder, lanes_inst, activations,
+    return (registers, controller, vectoring, vec_gate, context_inst, phases, decoder, lanes_inst, activations,
             stage, rotation, rot_gate, out_even_ram, out_odd_ram, resets, select, delay_phase, output_buffer)

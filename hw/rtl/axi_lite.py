@@ -5,11 +5,12 @@
 status it reads back; ``axi_lite_registers`` is the slave.
 """
 
-from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv, modbv
+from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv
 
-from lutdnn.model.reference.formats import KMAX, LUT_VALUE_BITS, BIAS_BITS, WORD_BITS
+from lutdnn.model.reference.formats import KMAX
 
 from lutdnn.hw.rtl.axi_stream import WAIT_LIMIT, StreamTimeout
+from lutdnn.hw.rtl.interfaces import Configuration, FrameStatus, LutWrite, bias_write_port
 
 from lutdnn.host.accelerator.registers import ADDR_BITS, DATA_BITS, ID_VALUE, REGISTER_MAP_VERSION, \
     STATUS_CAUSE_LSB, address, bit, field
@@ -111,32 +112,23 @@ class AxiLite:
 
 
 class Registers:
-    """Everything the register file drives (configuration, write ports, pulses) and reads back."""
+    """Everything the register file drives into the accelerator and reads back from it.
+
+    Members:
+      config (out): Configuration, the configuration registers
+      lut (out; ``lut.refused`` in): LutWrite, the LUT decoder's write port
+      bias (out): WritePort of the MAC's bias table (addr = layer * 256 + output, data s8)
+      soft_reset, clear_context (out): one-cycle pulses of the CONTROL register
+      status (in): FrameStatus, driven by the frame controller
+    """
 
     def __init__(self, max_code_bits):
-        self.code_bits_1 = Signal(intbv(0)[CODE_BITS_FIELD:])
-        self.code_bits_2 = Signal(intbv(0)[CODE_BITS_FIELD:])
-        self.frac_in = Signal(intbv(0)[FRAC_BITS:])
-        self.frac_hidden = Signal(intbv(0)[FRAC_BITS:])
-        self.frac_out = Signal(intbv(0)[FRAC_BITS:])
-        self.output_mode = Signal(bool(0))
-        self.mask_floor = Signal(intbv(0)[WORD_BITS:])
-        self.lut_we = Signal(bool(0))
-        self.lut_layer = Signal(bool(0))
-        self.lut_code = Signal(intbv(0)[max_code_bits:])
-        self.lut_value = Signal(intbv(0, min=-(1 << (LUT_VALUE_BITS - 1)), max=1 << (LUT_VALUE_BITS - 1)))
-        self.lut_shift = Signal(intbv(0)[4:])
-        self.lut_value_error = Signal(bool(0))   # shift build: lut_decode dropped the entry
-        self.bias_we = Signal(bool(0))
-        self.bias_addr = Signal(intbv(0)[9:])
-        self.bias_value = Signal(intbv(0, min=-(1 << (BIAS_BITS - 1)), max=1 << (BIAS_BITS - 1)))
+        self.config = Configuration()
+        self.lut = LutWrite(max_code_bits)
+        self.bias = bias_write_port()
         self.soft_reset = Signal(bool(0))
         self.clear_context = Signal(bool(0))
-        # status, driven by the frame controller
-        self.error_set = Signal(intbv(0)[2:])   # stream error causes raised this cycle
-        self.idle = Signal(bool(0))
-        self.frame_cycles = Signal(modbv(0)[DATA_BITS:])   # of the last completed frame
-        self.frames = Signal(modbv(0)[DATA_BITS:])         # completed since reset
+        self.status = FrameStatus()
 
 
 @block
@@ -146,11 +138,12 @@ def axi_lite_registers(clk, reset, bus, regs, hw_params, shift_lanes=False):
     Ports:
       bus: AxiLite (slave side); regs: Registers
       hw_params: elaboration constant read back at REG_HW_PARAMS (lanes, max code bits, build kind)
-      shift_lanes: the shift build, whose STATUS has the BAD_LUT_VALUE cause (regs.lut_value_error)
+      shift_lanes: the shift build, whose STATUS has the BAD_LUT_VALUE cause (lut.refused)
     A write takes address and data in the same cycle (both must be valid);
     writes to read-only or unmapped addresses and LUT/bias reads are accepted
     and ignored / read as 0 (OKAY response), so no access can hang the bus.
     """
+    config, lut, bias, frame_status = regs.config, regs.lut, regs.bias, regs.status
     cause_bits = ERROR_CAUSE_BITS + shift_lanes
     error_causes = Signal(intbv(0)[cause_bits:])
     clear_error = Signal(bool(0))
@@ -193,8 +186,8 @@ def axi_lite_registers(clk, reset, bus, regs, hw_params, shift_lanes=False):
 
     @always_seq(clk.posedge, reset=reset)
     def write():
-        regs.lut_we.next = 0
-        regs.bias_we.next = 0
+        lut.valid.next = 0
+        bias.valid.next = 0
         regs.soft_reset.next = 0
         regs.clear_context.next = 0
         clear_error.next = 0
@@ -208,34 +201,34 @@ def axi_lite_registers(clk, reset, bus, regs, hw_params, shift_lanes=False):
                 regs.clear_context.next = bus.wdata[CLEAR_CONTEXT_BIT]
                 clear_error.next = bus.wdata[SOFT_RESET_BIT] or bus.wdata[CLEAR_ERROR_BIT]
             elif word_addr == REG_CODE_BITS_1 >> 2:
-                regs.code_bits_1.next = bus.wdata[CODE_BITS_FIELD:]
+                config.code_bits_1.next = bus.wdata[CODE_BITS_FIELD:]
             elif word_addr == REG_CODE_BITS_2 >> 2:
-                regs.code_bits_2.next = bus.wdata[CODE_BITS_FIELD:]
+                config.code_bits_2.next = bus.wdata[CODE_BITS_FIELD:]
             elif word_addr == REG_FRAC_IN >> 2:
-                regs.frac_in.next = bus.wdata[FRAC_BITS:]
+                config.frac_in.next = bus.wdata[FRAC_BITS:]
             elif word_addr == REG_FRAC_HIDDEN >> 2:
-                regs.frac_hidden.next = bus.wdata[FRAC_BITS:]
+                config.frac_hidden.next = bus.wdata[FRAC_BITS:]
             elif word_addr == REG_FRAC_OUT >> 2:
-                regs.frac_out.next = bus.wdata[FRAC_BITS:]
+                config.frac_out.next = bus.wdata[FRAC_BITS:]
             elif word_addr == REG_OUTPUT_MODE >> 2:
-                regs.output_mode.next = bus.wdata[OUTPUT_MODE_BIT]
+                config.output_mode.next = bus.wdata[OUTPUT_MODE_BIT]
             elif word_addr == REG_MASK_FLOOR >> 2:
-                regs.mask_floor.next = bus.wdata[MASK_FLOOR_BITS:]
+                config.mask_floor.next = bus.wdata[MASK_FLOOR_BITS:]
             elif region == lut_region:
                 # codes beyond the built table width are ignored
-                if table_index[8:] < (1 << len(regs.lut_code)) and new_shift <= KMAX:
-                    regs.lut_we.next = 1
-                regs.lut_layer.next = table_index[8]
-                regs.lut_code.next = table_index[len(regs.lut_code):]
-                regs.lut_value.next = bus.wdata[LUT_VALUE.msb + 1:LUT_VALUE.lsb].signed()
-                regs.lut_shift.next = new_shift
+                if table_index[8:] < (1 << len(lut.code)) and new_shift <= KMAX:
+                    lut.valid.next = 1
+                lut.layer.next = table_index[8]
+                lut.code.next = table_index[len(lut.code):]
+                lut.value.next = bus.wdata[LUT_VALUE.msb + 1:LUT_VALUE.lsb].signed()
+                lut.shift.next = new_shift
             elif region == bias_region:
-                regs.bias_we.next = 1
-                regs.bias_addr.next = table_index
-                regs.bias_value.next = bus.wdata[BIAS_VALUE.msb + 1:BIAS_VALUE.lsb].signed()
+                bias.valid.next = 1
+                bias.addr.next = table_index
+                bias.data.next = bus.wdata[BIAS_VALUE.msb + 1:BIAS_VALUE.lsb].signed()
 
     # the causes raised this cycle, highest bit first; only the shift build has BAD_LUT_VALUE
-    causes = (regs.lut_value_error,) * shift_lanes + (bad_shift, regs.error_set)
+    causes = (lut.refused,) * shift_lanes + (bad_shift, frame_status.error_set)
     raised = ConcatSignal(*causes)
 
     @always_seq(clk.posedge, reset=reset)
@@ -258,27 +251,27 @@ def axi_lite_registers(clk, reset, bus, regs, hw_params, shift_lanes=False):
                 bus.rdata.next = REGISTER_MAP_VERSION
             elif read_addr == REG_STATUS >> 2:
                 bus.rdata.next = concat(intbv(0)[DATA_BITS - STATUS_CAUSE_LSB - cause_bits:], error_causes,
-                                        intbv(0)[STATUS_CAUSE_LSB - 2:], regs.idle, error_causes != 0)
+                                        intbv(0)[STATUS_CAUSE_LSB - 2:], frame_status.idle, error_causes != 0)
             elif read_addr == REG_CYCLES >> 2:
-                bus.rdata.next = regs.frame_cycles
+                bus.rdata.next = frame_status.frame_cycles
             elif read_addr == REG_FRAMES >> 2:
-                bus.rdata.next = regs.frames
+                bus.rdata.next = frame_status.frames
             elif read_addr == REG_HW_PARAMS >> 2:
                 bus.rdata.next = hw_params
             elif read_addr == REG_CODE_BITS_1 >> 2:
-                bus.rdata.next = regs.code_bits_1
+                bus.rdata.next = config.code_bits_1
             elif read_addr == REG_CODE_BITS_2 >> 2:
-                bus.rdata.next = regs.code_bits_2
+                bus.rdata.next = config.code_bits_2
             elif read_addr == REG_FRAC_IN >> 2:
-                bus.rdata.next = regs.frac_in
+                bus.rdata.next = config.frac_in
             elif read_addr == REG_FRAC_HIDDEN >> 2:
-                bus.rdata.next = regs.frac_hidden
+                bus.rdata.next = config.frac_hidden
             elif read_addr == REG_FRAC_OUT >> 2:
-                bus.rdata.next = regs.frac_out
+                bus.rdata.next = config.frac_out
             elif read_addr == REG_OUTPUT_MODE >> 2:
-                bus.rdata.next = regs.output_mode
+                bus.rdata.next = config.output_mode
             elif read_addr == REG_MASK_FLOOR >> 2:
-                bus.rdata.next = regs.mask_floor
+                bus.rdata.next = config.mask_floor
             else:
                 bus.rdata.next = 0
 

@@ -13,22 +13,24 @@ from myhdl import Signal, always_comb, always_seq, block, concat, intbv
 from lutdnn.host.framing import CONTEXT
 from lutdnn.model.reference.formats import WORD_BITS
 
+from lutdnn.hw.rtl.interfaces import BIN_BITS, SLOT_BITS, ReadPort, WritePort
 from lutdnn.hw.rtl.ram import ram
-
-SLOT_BITS = 3
-BIN_BITS = 8
 
 
 @block
-def context_buffer(clk, reset, clear, advance, wr_en, wr_bin, wr_data, rd_age, rd_bin, rd_data):
+def context_buffer(clk, reset, port, write):
     """Ports:
-      clear: forget every frame, including one starting in the same cycle
-          (the next recording starts with an empty context)
-      advance: a new frame starts; its bins are written next (the oldest frame leaves)
-      wr_en, wr_bin, wr_data: magnitude (u16) of bin ``wr_bin`` of the current frame
-      rd_age (0..7, oldest first), rd_bin: read request
-      rd_data: the word one cycle after the request (0 for a frame not yet received)
+      clk, reset (in): clock, synchronous reset (ResetSignal)
+      port: ContextPort (hw/rtl/interfaces.py):
+        advance (in): a new frame starts; its bins are written next (the oldest frame leaves)
+        clear (in): forget every frame, including one starting in the same cycle
+            (the next recording starts with an empty context)
+        age (in, 0..7, oldest first), bin (in): read request
+        data (out): the word one cycle after the request (0 for a frame not yet received)
+      write (in): WritePort: magnitude (u16) ``data`` of bin ``addr`` of the current frame
     """
+    clear, advance, rd_age, rd_bin, rd_data = port.clear, port.advance, port.age, port.bin, port.data
+    wr_en, wr_bin, wr_data = write.valid, write.addr, write.data
     if CONTEXT != 1 << SLOT_BITS:
         raise ValueError("the ring addresses slots with 3 bits: CONTEXT must be 8")
     slot = Signal(intbv(0)[SLOT_BITS:])           # slot of the current frame
@@ -39,7 +41,7 @@ def context_buffer(clk, reset, clear, advance, wr_en, wr_bin, wr_data, rd_age, r
     stored = Signal(intbv(0)[WORD_BITS:])
     present = Signal(bool(0))
 
-    mem = ram(clk, wr_en, wr_addr, wr_data, rd_addr, stored)
+    mem = ram(clk, WritePort(wr_addr, wr_data, wr_en), ReadPort(rd_addr, stored))
 
     @always_comb
     def read_slot():

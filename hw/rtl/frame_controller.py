@@ -38,28 +38,38 @@ State = enum("SPECTRUM", "VECTOR_DRAIN", "CODES", "MAC_DRAIN", "OUTPUT", "ROTATE
 
 
 @block
-def frame_controller(clk, reset, s_axis, m_axis, regs,
-                     vec_push, vec_re, vec_im, vec_done, vec_bin,
-                     ctx_advance, ctx_clear, rd_age, rd_bin, act_rd_addr,
-                     code_layer, mac_step, mac_first, mac_last, mac_layer, mac_block_base, x_from_hidden,
-                     mac_busy, stage_valid, rot_done, out_bin, out_rd_addr, out_even, out_odd, lanes):
-    """Ports:
-      s_axis, m_axis: AxiStream in (spectra then codes) and out (spectra)
-      regs: Registers (error_set, idle, frame_cycles, frames driven here)
-      vec_push, vec_re, vec_im: bins into CORDIC vectoring; vec_done: a result comes out
-      vec_bin: bin of the next vectoring result (context / phase write address)
-      ctx_advance, ctx_clear: context buffer control
-      rd_age, rd_bin: context (and phase) read address; act_rd_addr: activation read address
-      code_layer: layer of the code beat on s_axis (for the LUT decoder)
-      mac_step, mac_first, mac_last, mac_layer, mac_block_base, x_from_hidden:
-          MAC step of the previous cycle's code beat (aligned with the decoded weights)
-      mac_busy: the MAC still produces outputs
-      stage_valid: output stage input valid (aligned with the read data)
-      rot_done: a rotated bin comes out; out_bin: its bin (output buffer write address)
-      out_rd_addr: output buffer read address; out_even, out_odd: its (re, im) words
+def frame_controller(clk, reset, s_axis, m_axis, status, bins, vectored, context, act_read, mac, stage_in,
+                     out_buf, lanes):
+    """Ports (interface classes in hw/rtl/interfaces.py and hw/rtl/axi_stream.py):
+      clk, reset (in): clock, synchronous reset (ResetSignal)
+      s_axis: AxiStream in (spectra then codes): tready (out), the rest (in)
+      m_axis: AxiStream out (spectra): tready (in), the rest (out)
+      status (out): FrameStatus: error_set, idle, frame_cycles, frames
+      bins (out): Stream of ``re``, ``im`` into CORDIC vectoring (``ready`` unread:
+          the pipeline is enabled while a bin enters)
+      vectored: WritePort of the context buffer and phase RAM: valid (in) a
+          vectoring result comes out; addr (out) its bin
+      context (out): ContextPort: advance, clear; age, bin the context (and
+          phase) read address (``data`` unread)
+      act_read (out): ReadPort of the activation RAM: addr (``data`` unread)
+      mac: MacCommand: code_layer, valid, first, last, layer, block_base,
+          x_from_hidden (out): the MAC step of the previous cycle's code beat
+          (aligned with the decoded weights); busy (in)
+      stage_in (out): the output stage's input Stream: valid (aligned with the
+          read data; its payload is the read data)
+      out_buf: OutputBuffer: written (in), bin (out), rd_addr (out), even, odd (in)
     Parameters:
       lanes: P
     """
+    vec_push, vec_re, vec_im = bins.valid, bins.re, bins.im
+    vec_done, vec_bin = vectored.valid, vectored.addr
+    ctx_advance, ctx_clear, rd_age, rd_bin = context.advance, context.clear, context.age, context.bin
+    act_rd_addr = act_read.addr
+    code_layer, mac_step, mac_first, mac_last = mac.code_layer, mac.valid, mac.first, mac.last
+    mac_layer, mac_block_base, x_from_hidden, mac_busy = mac.layer, mac.block_base, mac.x_from_hidden, mac.busy
+    stage_valid = stage_in.valid
+    rot_done, out_bin, out_rd_addr, out_even, out_odd = (out_buf.written, out_buf.bin, out_buf.rd_addr,
+                                                          out_buf.even, out_buf.odd)
     blocks_1 = -(-HIDDEN // lanes)
     blocks_2 = -(-BINS // lanes)
     state = Signal(State.SPECTRUM)
@@ -143,7 +153,7 @@ def frame_controller(clk, reset, s_axis, m_axis, regs,
 
     @always_comb
     def report():
-        regs.idle.next = state == State.SPECTRUM and beat_count == 0 and not pending
+        status.idle.next = state == State.SPECTRUM and beat_count == 0 and not pending
 
     @always_seq(clk.posedge, reset=reset)
     def count_results():
@@ -164,7 +174,7 @@ def frame_controller(clk, reset, s_axis, m_axis, regs,
     def sequence():
         ctx_advance.next = 0
         ctx_clear.next = 0
-        regs.error_set.next = 0
+        status.error_set.next = 0
         mac_step.next = 0
         stage_valid.next = 0
         if state == State.SPECTRUM:
@@ -182,14 +192,14 @@ def frame_controller(clk, reset, s_axis, m_axis, regs,
                 if beat_count == 0:
                     ctx_advance.next = 1
                 if s_axis.tlast and beat_count != LAST_BEAT:
-                    regs.error_set.next = ERROR_EARLY_TLAST
+                    status.error_set.next = ERROR_EARLY_TLAST
                     ctx_clear.next = 1
                     pending.next = 0
                     beat_count.next = 0
                     timer.next = 0
                     state.next = State.ABORT_DRAIN
                 elif beat_count == LAST_BEAT and not s_axis.tlast:
-                    regs.error_set.next = ERROR_MISSING_TLAST
+                    status.error_set.next = ERROR_MISSING_TLAST
                     ctx_clear.next = 1
                     pending.next = 0
                     beat_count.next = 0
@@ -216,12 +226,12 @@ def frame_controller(clk, reset, s_axis, m_axis, regs,
                 x_from_hidden.next = layer
                 frame_end = layer and last_input and last_block
                 if s_axis.tlast and not frame_end:
-                    regs.error_set.next = ERROR_EARLY_TLAST
+                    status.error_set.next = ERROR_EARLY_TLAST
                     ctx_clear.next = 1
                     timer.next = 0
                     state.next = State.ABORT_DRAIN
                 elif frame_end and not s_axis.tlast:
-                    regs.error_set.next = ERROR_MISSING_TLAST
+                    status.error_set.next = ERROR_MISSING_TLAST
                     ctx_clear.next = 1
                     state.next = State.DISCARD
                 elif frame_end:
@@ -261,8 +271,8 @@ def frame_controller(clk, reset, s_axis, m_axis, regs,
                 m_axis.tvalid.next = 0
                 loaded.next = 0
                 if send_beat == LAST_BEAT:
-                    regs.frame_cycles.next = cycles + 1
-                    regs.frames.next = regs.frames + 1
+                    status.frame_cycles.next = cycles + 1
+                    status.frames.next = status.frames + 1
                     state.next = State.SPECTRUM
                 else:
                     send_beat.next = send_beat + 1

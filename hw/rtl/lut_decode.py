@@ -46,25 +46,29 @@ def check_geometry(lanes, max_code_bits):
 
 
 @block
-def lut_decode(clk, lut_we, lut_layer, lut_code, lut_value, lut_shift, lut_error,
-               layer, code_bits, group, weights, lanes, max_code_bits, shift_lanes=False):
+def lut_decode(clk, lut, layer, code_bits, group, weights, lanes, max_code_bits, shift_lanes=False):
     """Two LUTs (one per layer) of ``2**max_code_bits`` entries, ``lanes`` read ports.
 
     Ports:
-      lut_we, lut_layer, lut_code, lut_value (s8), lut_shift (0..KMAX): write one entry
-      lut_error: shift build only: the entry being written (``lut_we``) has a
-          value that is not 0 or a power of two, and is dropped
-      layer: the LUT the lanes read (0: layer 1, 1: layer 2)
-      code_bits: the run-time code width M (a width outside
+      clk (in): clock
+      lut: LutWrite (hw/rtl/interfaces.py): valid, layer, code, value (s8),
+          shift (0..KMAX) (in) write one entry; refused (out, shift build only):
+          the entry being written has a value that is not 0 or a power of two,
+          and is dropped
+      layer (in): the LUT the lanes read (0: layer 1, 1: layer 2)
+      code_bits (in): the run-time code width M (a width outside
           :func:`lutdnn.host.accelerator.protocol.supported_code_widths` decodes every code as 0)
-      group: one beat of packed codes, lane ``p`` at bits ``p*M .. p*M+M-1``
-      weights: ``lanes`` decoded entries of :func:`entry_bits` ``B`` bits (s16
+      group (in): one beat of packed codes, lane ``p`` at bits ``p*M .. p*M+M-1``
+          (a plain signal, not an interface member: MyHDL misnames slices of those)
+      weights (out): ``lanes`` decoded entries of :func:`entry_bits` ``B`` bits (s16
           weights, or shift-build entries), lane ``p`` at bits ``Bp .. Bp+B-1``,
           registered: valid one cycle after ``group``
     Parameters:
       lanes, max_code_bits: elaboration constants (``lanes * max_code_bits <= 64``)
       shift_lanes: decode to shift-build entries (docs/arithmetic.md section 8)
     """
+    lut_we, lut_layer, lut_code, lut_value, lut_shift = lut.valid, lut.layer, lut.code, lut.value, lut.shift
+    lut_error = lut.refused
     check_geometry(lanes, max_code_bits)
     entries = 1 << max_code_bits
     if len(lut_code) != max_code_bits:

@@ -20,11 +20,11 @@ from myhdl import Signal, always, always_comb, always_seq, block, concat, intbv
 from lutdnn.model.reference.formats import ACC_BITS, BIAS_BITS, KMAX, WEIGHT_FRAC, WORD_BITS, WORD_MAX
 
 from lutdnn.hw.rtl import shift_entry
+from lutdnn.hw.rtl.interfaces import ACTIVATION_ADDR_BITS, ReadPort
 from lutdnn.hw.rtl.lut_decode import WEIGHT_BITS, entry_bits
 from lutdnn.hw.rtl.ram import ram
 
 PRODUCT_BITS = WEIGHT_BITS + WORD_BITS
-ACTIVATION_ADDR_BITS = 9   # layer (1 bit) + output index (8 bits, up to 256 per layer)
 SHIFT_BITS = 6
 
 
@@ -33,28 +33,32 @@ def signed_word(bits):
 
 
 @block
-def mac_lanes(clk, reset, weights, x, step, first, last, layer, block_base,
-              frac_in, frac_hidden, frac_out, bias_we, bias_addr, bias_value,
-              result, result_addr, result_valid, busy, lanes, shift_lanes=False):
+def mac_lanes(clk, reset, weights, x, command, config, bias, result_port, lanes, shift_lanes=False):
     """``lanes`` multiply-accumulate lanes and their output post-processor.
 
-    Ports:
-      weights: ``lanes`` decoded entries of ``B = lut_decode.entry_bits(shift_lanes)``
+    Ports (interface classes in hw/rtl/interfaces.py):
+      clk, reset (in): clock, synchronous reset (ResetSignal)
+      weights (in): ``lanes`` decoded entries of ``B = lut_decode.entry_bits(shift_lanes)``
           bits, lane ``p`` at bits ``Bp .. Bp+B-1`` (s16 weights, or shift-build
           entries), aligned with
-      x: the u16 input word broadcast to every lane
-      step: weights/x are one input of the current block
-      first / last: this step is the block's first / last input
-      layer, block_base: layer (0/1) and first output index of the block, sampled with ``last``
-      frac_in, frac_hidden, frac_out: F_1, F_2, F_3 of docs/arithmetic.md
-      bias_we, bias_addr (layer*256 + output), bias_value (s8): bias write port
-      result, result_addr (layer*256 + output), result_valid: one post-processed
-          u16 output a cycle after each block
-      busy: a block's outputs are still being produced
+      x (in): the u16 input word broadcast to every lane
+      command: MacCommand:
+        valid (in): weights/x are one input of the current block
+        first / last (in): this input is the block's first / last
+        layer, block_base (in): layer (0/1) and first output index of the block, sampled with ``last``
+        busy (out): a block's outputs are still being produced
+      config (in): Configuration: frac_in, frac_hidden, frac_out are F_1, F_2, F_3 of docs/arithmetic.md
+      bias (in): WritePort of the bias table (addr = layer*256 + output, data s8)
+      result_port (out): WritePort of the activation RAM: ``data`` one post-processed
+          u16 output at ``addr`` (layer*256 + output), a cycle after each block
     Parameters:
       lanes: P
       shift_lanes: lanes shift by a shift-build entry's exponent instead of multiplying
     """
+    step, first, last, layer = command.valid, command.first, command.last, command.layer
+    block_base, busy = command.block_base, command.busy
+    frac_in, frac_hidden, frac_out = config.frac_in, config.frac_hidden, config.frac_out
+    result, result_addr, result_valid = result_port.data, result_port.addr, result_port.valid
     if len(weights) != lanes * entry_bits(shift_lanes):
         raise ValueError(f"weights must be {lanes} x {entry_bits(shift_lanes)} bits wide")
     acc_type = signed_word(ACC_BITS)
@@ -90,7 +94,7 @@ def mac_lanes(clk, reset, weights, x, step, first, last, layer, block_base,
     layer_latched = Signal(bool(0))
     base_latched = Signal(intbv(0)[ACTIVATION_ADDR_BITS - 1:])
 
-    biases = ram(clk, bias_we, bias_addr, bias_value, bias_rd_addr, bias_word)
+    biases = ram(clk, bias, ReadPort(bias_rd_addr, bias_word))
 
     @block
     def lane(p):

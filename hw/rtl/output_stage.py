@@ -8,17 +8,23 @@ SHIFT_BITS = 6
 
 
 @block
-def output_stage(clk, reset, in_valid, y, mag, output_mode, frac_out, mask_floor, out_valid, out_mag):
+def output_stage(clk, reset, sink, config, source):
     """Three-stage pipeline, one bin a cycle.
 
-    Ports:
-      in_valid, y (u16, F_3 fraction bits), mag (u16 input magnitude): one bin
-      output_mode: OUTPUT_MASK (0) or OUTPUT_MAGNITUDE (1); frac_out: F_3;
-      mask_floor: u16, F_3 fraction bits
-      out_valid, out_mag: u16 magnitude (MAG_FRAC), three cycles after the input
+    Ports (interface classes in hw/rtl/interfaces.py):
+      clk, reset (in): clock, synchronous reset (ResetSignal)
+      sink (in): Stream of ``y`` (u16, F_3 fraction bits) and ``mag`` (u16 input
+          magnitude), one bin a cycle while ``valid``; always taken (``ready`` unread)
+      config (in): Configuration: output_mode (OUTPUT_MASK 0 or OUTPUT_MAGNITUDE 1),
+          frac_out (F_3), mask_floor (u16, F_3 fraction bits)
+      source (out): Stream of ``mag``, the u16 magnitude (MAG_FRAC), three cycles
+          after the input (``ready`` unread: the consumer always takes it)
     A shift of 0 (F_3 = 0 mask, F_3 = MAG_FRAC magnitude; the image writer
     refuses both) passes the word through unrounded.
     """
+    in_valid, y, mag = sink.valid, sink.y, sink.mag
+    output_mode, frac_out, mask_floor = config.output_mode, config.frac_out, config.mask_floor
+    out_valid, out_mag = source.valid, source.mag
     product = Signal(intbv(0)[2 * WORD_BITS:])
     shift = Signal(intbv(0, min=-(1 << SHIFT_BITS), max=1 << SHIFT_BITS))
     rounded = Signal(intbv(0)[2 * WORD_BITS + 1:])
