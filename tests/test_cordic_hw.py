@@ -39,9 +39,8 @@ def polar_words(seed, n, params=DEFAULT_PARAMS):
 def stream_bench(block_fn, ports, params, build_dir, beats, accepted, outputs, stall_seed):
     """Feed ``beats`` (one tuple of sink payload words each) into a CORDIC, collect its results.
 
-    ``ports`` are the block's port signals by name (``vectoring_ports`` /
-    ``rotation_ports``); payload ports are the ``sink_*``/``source_*`` ones
-    other than valid/ready, in signature order. The DUT is
+    ``ports`` are the block's ports by argument name (``vectoring_ports`` /
+    ``rotation_ports``): clk, reset and the ``sink`` and ``source`` Streams. The DUT is
     ``block_fn(**ports, params=params)``, cosimulated from its generated
     Verilog in ``build_dir`` unless that is None. ``stall_seed`` None: the
     sink is always ready; else source_ready drops at random (fixed seed) to
@@ -49,12 +48,9 @@ def stream_bench(block_fn, ports, params, build_dir, beats, accepted, outputs, s
     ``accepted`` and each result in ``outputs`` as (cycle, *words).
     """
     clk, reset = ports["clk"], ports["reset"]
-    sink_valid, sink_ready = ports["sink_valid"], ports["sink_ready"]
-    source_valid, source_ready = ports["source_valid"], ports["source_ready"]
-    handshake = ("_valid", "_ready")
-    def payload(prefix):
-        return [sig for name, sig in ports.items() if name.startswith(prefix) and not name.endswith(handshake)]
-    sink, source = payload("sink_"), payload("source_")
+    sink_valid, sink_ready = ports["sink"].valid, ports["sink"].ready
+    source_valid, source_ready = ports["source"].valid, ports["source"].ready
+    sink, source = ports["sink"].words(), ports["source"].words()
     dut = simulated(block_fn(**ports, params=params), build_dir, timeout_s=120)
     stalls = np.random.default_rng(stall_seed).random(4 * len(beats) + 100) < 0.3 \
         if stall_seed is not None else None

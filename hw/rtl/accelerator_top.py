@@ -61,7 +61,7 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
 
     # vectoring: the controller's bins in; magnitudes into the context buffer, phases into their RAM
     bins = spectrum_bins()
-    vec_result = Stream(mag=unsigned(WORD_BITS), phase=signed(phase_bits))
+    vec_result = Stream(ready=vec_enable, mag=unsigned(WORD_BITS), phase=signed(phase_bits))
     vectored = WritePort(unsigned(BIN_BITS), vec_result.mag, vec_result.valid)
     phase_write = WritePort(vectored.addr, vec_result.phase, vec_result.valid)
     context = ContextPort()
@@ -82,7 +82,8 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
     stage_out = stage_source()
     phase_delay = [Signal(signed(phase_bits)) for _ in range(STAGE_LATENCY)]
     rot_phase = phase_delay[-1]
-    rotated = spectrum_bins()
+    rot_sink = Stream(stage_out.valid, stage_out.ready, mag=stage_out.mag, phase=rot_phase)
+    rotated = Stream(ready=rot_enable, re=signed(SPECTRUM_BITS), im=signed(SPECTRUM_BITS))
     rot_re, rot_im = rotated.re, rotated.im
     out_buf = OutputBuffer(written=rotated.valid)
     out_bin = out_buf.bin
@@ -94,8 +95,7 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
                                    shift_lanes)
     controller = frame_controller(clk, engine_reset, s_axis, m_axis, regs.status, bins, vectored, context,
                                   act_read, mac, stage_in, out_buf, lanes)
-    vectoring = cordic_vectoring(clk, engine_reset, bins.valid, bins.ready, bins.re, bins.im,
-                                 vec_result.valid, vec_enable, vec_result.mag, vec_result.phase)
+    vectoring = cordic_vectoring(clk, engine_reset, bins, vec_result)
     vec_gate = idle_gate(clk, engine_reset, bins.valid, vec_enable, CORDIC_FLUSH)
     context_inst = context_buffer(clk, engine_reset, context.with_clear(ctx_clear_any), vectored)
     phases = ram(clk, phase_write, phase_read)
@@ -104,8 +104,7 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
     lanes_inst = mac_lanes(clk, engine_reset, weights, x, mac, config, regs.bias, result, lanes, shift_lanes)
     activations = ram(clk, result, act_read)
     stage = output_stage(clk, engine_reset, stage_in, config, stage_out)
-    rotation = cordic_rotation(clk, engine_reset, stage_out.valid, stage_out.ready, stage_out.mag, rot_phase,
-                               rotated.valid, rot_enable, rot_re, rot_im)
+    rotation = cordic_rotation(clk, engine_reset, rot_sink, rotated)
     rot_gate = idle_gate(clk, engine_reset, stage_out.valid, rot_enable, CORDIC_FLUSH)
     out_even_ram = ram(clk, WritePort(out_wr_addr, out_word, out_even_we), ReadPort(out_buf.rd_addr, out_buf.even))
     out_odd_ram = ram(clk, WritePort(out_wr_addr, out_word, out_odd_we), ReadPort(out_buf.rd_addr, out_buf.odd))

@@ -8,6 +8,7 @@ from myhdl import ResetSignal, Signal, intbv
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS, S16_MAX, S16_MIN, U16_MAX
 
 from lutdnn.hw.flow.port_check import require_range
+from lutdnn.hw.rtl.interfaces import Stream
 
 # Kinds of payload word: the range of each follows from the parameters.
 U16 = "u16"
@@ -28,20 +29,22 @@ def word_range(kind, params=DEFAULT_PARAMS):
 
 
 def pipeline_ports(payload, params=DEFAULT_PARAMS):
-    """Fresh signals for every port of a CORDIC pipeline, by port name: clk, reset,
-    the sink and source handshakes, and the payload words ``{port name: kind}``."""
+    """Fresh ports of a CORDIC pipeline, by argument name: clk, reset, and the ``sink``
+    and ``source`` Streams (hw/rtl/interfaces.py) of the payload words ``{port name: kind}``
+    (``sink_<word>``, ``source_<word>``: the converted port names)."""
     def words(side):
-        return {name: Signal(intbv(0, min=word_range(kind, params)[0], max=word_range(kind, params)[1] + 1))
+        return {name[len(side):]: intbv(0, min=word_range(kind, params)[0], max=word_range(kind, params)[1] + 1)
                 for name, kind in payload.items() if name.startswith(side)}
     return dict(clk=Signal(bool(0)), reset=ResetSignal(0, active=1, isasync=False),
-                sink_valid=Signal(bool(0)), sink_ready=Signal(bool(0)), **words("sink_"),
-                source_valid=Signal(bool(0)), source_ready=Signal(bool(0)), **words("source_"))
+                sink=Stream(**words("sink_")), source=Stream(**words("source_")))
 
 
-def require_payload_ranges(block_name, payload, params, **signals):
+def require_payload_ranges(block_name, payload, params, sink, source):
     """ValueError naming the port unless each payload signal holds its kind's range."""
+    streams = dict(sink=sink, source=source)
     for name, kind in payload.items():
-        require_range(block_name, name, signals[name], *word_range(kind, params))
+        side, word = name.split("_", 1)
+        require_range(block_name, name, getattr(streams[side], word), *word_range(kind, params))
 
 
 def xyz_signals(params=DEFAULT_PARAMS):

@@ -15,16 +15,15 @@ PAYLOAD = dict(sink_mag=U16, sink_phase=PHASE, source_re=S16, source_im=S16)
 
 
 def rotation_ports(params=DEFAULT_PARAMS):
-    """Fresh signals for every port of ``cordic_rotation``, sized for ``params``, by port name."""
+    """Fresh ports of ``cordic_rotation`` (clk, reset, sink, source), sized for ``params``, by argument name."""
     return pipeline_ports(PAYLOAD, params)
 
 
 @block
-def cordic_rotation(clk, reset, sink_valid, sink_ready, sink_mag, sink_phase,
-                    source_valid, source_ready, source_re, source_im, params=DEFAULT_PARAMS):
+def cordic_rotation(clk, reset, sink, source, params=DEFAULT_PARAMS):
     """CORDIC rotation pipeline with a global stall.
 
-    Ports:
+    Ports (``sink``, ``source``: Streams, hw/rtl/interfaces.py; converted as ``sink_<member>``):
         clk, reset: clock, synchronous reset (ResetSignal).
         sink_valid (in), sink_ready (out), sink_mag (in, u16),
             sink_phase (in, s{params.phase_bits}): magnitude and phase words.
@@ -33,8 +32,9 @@ def cordic_rotation(clk, reset, sink_valid, sink_ready, sink_mag, sink_phase,
             whole pipeline holds while ``source_ready`` is low, so ``sink_ready``
             is ``source_ready``.
     """
-    require_payload_ranges("cordic_rotation", PAYLOAD, params, sink_mag=sink_mag, sink_phase=sink_phase,
-                           source_re=source_re, source_im=source_im)
+    require_payload_ranges("cordic_rotation", PAYLOAD, params, sink, source)
+    sink_valid, sink_ready, sink_mag, sink_phase = sink.valid, sink.ready, sink.mag, sink.phase
+    source_valid, source_ready, source_re, source_im = source.valid, source.ready, source.re, source.im
     g = params.guard_bits
     xy_lim = 1 << (params.xy_bits - 1)
     scale_shift = params.gain_frac_bits - g

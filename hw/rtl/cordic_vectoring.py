@@ -15,16 +15,15 @@ PAYLOAD = dict(sink_re=S16, sink_im=S16, source_mag=U16, source_phase=PHASE)
 
 
 def vectoring_ports(params=DEFAULT_PARAMS):
-    """Fresh signals for every port of ``cordic_vectoring``, sized for ``params``, by port name."""
+    """Fresh ports of ``cordic_vectoring`` (clk, reset, sink, source), sized for ``params``, by argument name."""
     return pipeline_ports(PAYLOAD, params)
 
 
 @block
-def cordic_vectoring(clk, reset, sink_valid, sink_ready, sink_re, sink_im,
-                     source_valid, source_ready, source_mag, source_phase, params=DEFAULT_PARAMS):
+def cordic_vectoring(clk, reset, sink, source, params=DEFAULT_PARAMS):
     """CORDIC vectoring pipeline with a global stall.
 
-    Ports:
+    Ports (``sink``, ``source``: Streams, hw/rtl/interfaces.py; converted as ``sink_<member>``):
         clk, reset: clock, synchronous reset (ResetSignal).
         sink_valid (in), sink_ready (out), sink_re, sink_im (in, s16): input bins.
         source_valid (out), source_ready (in), source_mag (out, u16),
@@ -32,8 +31,9 @@ def cordic_vectoring(clk, reset, sink_valid, sink_ready, sink_re, sink_im,
             clocks later. The whole pipeline holds while ``source_ready`` is low,
             so ``sink_ready`` is ``source_ready``.
     """
-    require_payload_ranges("cordic_vectoring", PAYLOAD, params, sink_re=sink_re, sink_im=sink_im,
-                           source_mag=source_mag, source_phase=source_phase)
+    require_payload_ranges("cordic_vectoring", PAYLOAD, params, sink, source)
+    sink_valid, sink_ready, sink_re, sink_im = sink.valid, sink.ready, sink.re, sink.im
+    source_valid, source_ready, source_mag, source_phase = source.valid, source.ready, source.mag, source.phase
     g = params.guard_bits
     xy_lim = 1 << (params.xy_bits - 1)
     z_lim = 1 << (params.z_bits - 1)
