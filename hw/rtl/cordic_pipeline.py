@@ -55,11 +55,27 @@ def xyz_signals(params=DEFAULT_PARAMS):
             Signal(intbv(0, min=-z_lim, max=z_lim)))
 
 
+class StageRegisters:
+    """The registers between two micro-rotation stages (stage ``i`` reads entry ``i``, loads ``i + 1``).
+
+    Members (writing stage -> reading stage):
+      valid: the registers hold a bin's words
+      x, y, z: the rotating vector and the accumulated angle (signed, ``params``-sized)
+    Iterates as ``(valid, x, y, z)``.
+    """
+
+    def __init__(self, valid, x, y, z):
+        self.valid, self.x, self.y, self.z = valid, x, y, z
+
+    def __iter__(self):
+        return iter((self.valid, self.x, self.y, self.z))
+
+
 def stage_registers(valid, x, y, z, params=DEFAULT_PARAMS):
-    """``[(valid, x, y, z)]`` for the pipeline's input registers (the arguments) and
+    """``[StageRegisters]`` for the pipeline's input registers (the arguments) and
     fresh ones for the output of each micro-rotation: stage ``i`` of the chain
     reads entry ``i`` and loads entry ``i + 1``."""
-    registers = [(valid, x, y, z)]
+    registers = [StageRegisters(valid, x, y, z)]
     for _ in params.atan_table:
-        registers.append((Signal(bool(0)), *xyz_signals(params)))
+        registers.append(StageRegisters(Signal(bool(0)), *xyz_signals(params)))
     return registers

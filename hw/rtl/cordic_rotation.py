@@ -88,7 +88,7 @@ def cordic_rotation(clk, reset, sink, source, params=DEFAULT_PARAMS):
     registers = stage_registers(valid0, x0, y0, z0, params)
     stages = []
     for i, atan in enumerate(params.atan_table):
-        stages.append(cordic_stage(clk, reset, source_ready, *registers[i], *registers[i + 1], i, atan, ROTATION))
+        stages.append(cordic_stage(clk, reset, source_ready, registers[i], registers[i + 1], i, atan, ROTATION))
     valid, x, y, z = registers[-1]
 
     re_rounded = Signal(intbv(0, min=-xy_lim, max=xy_lim))

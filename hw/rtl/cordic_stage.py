@@ -7,15 +7,15 @@ ROTATION = "rotation"
 
 
 @block
-def cordic_stage(clk, reset, enable, valid_in, x_in, y_in, z_in, valid_out, x_out, y_out, z_out,
-                 shift, atan, mode):
+def cordic_stage(clk, reset, enable, previous, registers, shift, atan, mode):
     """Micro-rotation ``i = shift`` by ``atan = atan(2**-shift)`` (internal angle units).
 
     Ports:
-        clk, reset: clock, synchronous reset (ResetSignal).
-        enable: the stage registers load only while high (pipeline stall when low).
-        valid_in, x_in, y_in, z_in: the previous stage's registers (x, y, z signed).
-        valid_out, x_out, y_out, z_out: this stage's registers.
+        clk, reset (in): clock, synchronous reset (ResetSignal).
+        enable (in): the stage registers load only while high (pipeline stall when low).
+        previous (in): StageRegisters (hw/rtl/cordic_pipeline.py) of the previous stage
+            (valid, x, y, z; x, y, z signed).
+        registers (out): StageRegisters of this stage.
 
     Parameters:
         shift, atan: the iteration index and its angle constant.
@@ -25,6 +25,8 @@ def cordic_stage(clk, reset, enable, valid_in, x_in, y_in, z_in, valid_out, x_ou
     """
     if mode not in (VECTORING, ROTATION):
         raise ValueError(f"cordic_stage mode must be {VECTORING!r} or {ROTATION!r}, got {mode!r}")
+    valid_in, x_in, y_in, z_in = previous
+    valid_out, x_out, y_out, z_out = registers
     ccw = Signal(bool(0))
 
     @always_comb

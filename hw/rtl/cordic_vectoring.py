@@ -70,7 +70,7 @@ def cordic_vectoring(clk, reset, sink, source, params=DEFAULT_PARAMS):
     registers = stage_registers(valid0, x0, y0, z0, params)
     stages = []
     for i, atan in enumerate(params.atan_table):
-        stages.append(cordic_stage(clk, reset, source_ready, *registers[i], *registers[i + 1], i, atan, VECTORING))
+        stages.append(cordic_stage(clk, reset, source_ready, registers[i], registers[i + 1], i, atan, VECTORING))
     valid, x, y, z = registers[-1]
 
     valid_m = Signal(bool(0))
