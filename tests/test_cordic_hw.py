@@ -50,7 +50,7 @@ def stream_bench(block_fn, ports, params, build_dir, beats, accepted, outputs, s
     clk, reset = ports["clk"], ports["reset"]
     sink_valid, sink_ready = ports["sink"].valid, ports["sink"].ready
     source_valid, source_ready = ports["source"].valid, ports["source"].ready
-    sink, source = ports["sink"].words(), ports["source"].words()
+    source = ports["source"].words()
     dut = simulated(block_fn(**ports, params=params), build_dir, timeout_s=120)
     stalls = np.random.default_rng(stall_seed).random(4 * len(beats) + 100) < 0.3 \
         if stall_seed is not None else None
@@ -60,15 +60,7 @@ def stream_bench(block_fn, ports, params, build_dir, beats, accepted, outputs, s
         reset.next = 1
         yield clk.negedge
         reset.next = 0
-        for beat in beats:
-            for sig, word in zip(sink, beat):
-                sig.next = int(word)
-            sink_valid.next = 1
-            yield clk.posedge
-            while not sink_ready:
-                yield clk.posedge
-            yield clk.negedge
-        sink_valid.next = 0
+        yield from ports["sink"].send(clk, beats)
 
     @instance
     def collect():

@@ -99,20 +99,6 @@ class Stream:
             yield from wait_until(clk, lambda: bool(self.ready), "the sink's ready")
         self.valid.next = 0
 
-    def receive(self, clk, count, sink):
-        """Testbench generator (sink side): take ``count`` beats, appending each
-        payload tuple to ``sink``."""
-        self.ready.next = 1
-        for _ in range(count):
-            yield from wait_until(clk, lambda: bool(self.valid), "a beat")
-            sink.append(tuple(int(sig) for sig in self.words()))
-        self.ready.next = 0
-
-
-def spectrum_bins():
-    """A Stream of spectrum bins: ``re``, ``im`` (s16)."""
-    return Stream(re=signed(SPECTRUM_BITS), im=signed(SPECTRUM_BITS))
-
 
 def stage_sink(valid=False, y=None, mag=None):
     """The output stage's input: Stream of ``y`` (layer-2 word, u16) and ``mag`` (|X|, u16)."""
@@ -167,14 +153,6 @@ class ReadPort:
     def __init__(self, addr, data):
         self.addr = member(addr)
         self.data = member(data)
-
-    def read(self, clk, addresses, words):
-        """Testbench generator: one read a cycle, appending each word to ``words``."""
-        for addr in addresses:
-            self.addr.next = int(addr)
-            yield clk.posedge
-            yield clk.negedge
-            words.append(int(self.data))
 
 
 class LutWrite:
