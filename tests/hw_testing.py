@@ -38,6 +38,14 @@ def simulated(dut, build_dir, timeout_s=300):
     return dut if build_dir is None else cosimulation(dut, build_dir, timeout_s=timeout_s)
 
 
+def reset_for_two_cycles(clk, reset):
+    """Testbench generator: ``reset`` high for two rising edges of ``clk``, then low."""
+    reset.next = 1
+    yield clk.posedge
+    yield clk.posedge
+    reset.next = 0
+
+
 @block
 def clocked(clk, reset, block_fn, args, build_dir, body):
     """``block_fn(*args)`` (simulated, or cosimulated in ``build_dir``), a clock, a
@@ -46,10 +54,7 @@ def clocked(clk, reset, block_fn, args, build_dir, body):
 
     @instance
     def run():
-        reset.next = 1
-        yield clk.posedge
-        yield clk.posedge
-        reset.next = 0
+        yield from reset_for_two_cycles(clk, reset)
         yield clk.posedge
         yield from body()
         raise StopSimulation

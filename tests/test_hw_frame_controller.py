@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from myhdl import ResetSignal, Signal, StopSimulation, always, block, instance
 
-from hw_testing import clock, needs_tools, simulated
+from hw_testing import clock, needs_tools, reset_for_two_cycles, simulated
 from lutdnn.host.accelerator.protocol import last_flags, spectrum_beats
 from lutdnn.host.framing import BINS, CONTEXT
 from lutdnn.hw.rtl.axi_stream import AxiStream
@@ -78,10 +78,7 @@ def bench(build_dir, packets, log, out_beats):
 
     @instance
     def send():
-        reset.next = 1
-        yield clk.posedge
-        yield clk.posedge
-        reset.next = 0
+        yield from reset_for_two_cycles(clk, reset)
         for beats, lasts in packets:
             yield from s_axis.send(clk, beats, lasts)
 

@@ -100,6 +100,11 @@ class Stream:
         self.valid.next = 0
 
 
+def spectrum_bins():
+    """A Stream of spectrum bins: ``re``, ``im`` (s16)."""
+    return Stream(re=signed(SPECTRUM_BITS), im=signed(SPECTRUM_BITS))
+
+
 def stage_sink(valid=False, y=None, mag=None):
     """The output stage's input: Stream of ``y`` (layer-2 word, u16) and ``mag`` (|X|, u16)."""
     return Stream(valid, y=unsigned(WORD_BITS) if y is None else y, mag=unsigned(WORD_BITS) if mag is None else mag)
