@@ -136,7 +136,12 @@ def axi_lite_registers(clk, reset, bus, regs, hw_params, shift_lanes=False):
     """AXI4-Lite slave: 32-bit registers, full-word accesses (WSTRB is ignored).
 
     Ports:
-      bus: AxiLite (slave side); regs: Registers
+      clk, reset (in): clock, synchronous reset (ResetSignal)
+      bus: AxiLite, slave side: the address, write data and ready-for-response
+          members (in), the ready, response and read data members (out)
+      regs: Registers: config, lut, bias, soft_reset, clear_context (out);
+          status and lut.refused (in)
+    Parameters:
       hw_params: elaboration constant read back at REG_HW_PARAMS (lanes, max code bits, build kind)
       shift_lanes: the shift build, whose STATUS has the BAD_LUT_VALUE cause (lut.refused)
     A write takes address and data in the same cycle (both must be valid);
