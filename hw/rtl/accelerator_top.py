@@ -39,11 +39,13 @@ CORDIC_FLUSH = pipeline_latency(DEFAULT_PARAMS) + 1
 @block
 def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_code_bits=DEFAULT_MAX_CODE_BITS,
                     shift_lanes=False):
-    """Ports:
-      clk, reset: clock, synchronous active-high reset (ResetSignal)
-      s_axis: AxiStream slave (spectrum packets, code packets)
-      m_axis: AxiStream master (output spectrum packets, TLAST on beat 64)
+    """Ports (converted flat: ``s_axis_tdata`` etc., the names the overlay build and the driver use):
+      clk, reset (in): clock, synchronous active-high reset (ResetSignal)
+      s_axis: AxiStream slave (spectrum packets, code packets): tready out, the rest in
+      m_axis: AxiStream master (output spectrum packets, TLAST on beat 64): tready in, the rest out
       s_axi: AxiLite slave (docs/register_map.md)
+    The blocks inside connect through the interface objects of hw/rtl/interfaces.py
+    (docs/hardware.md, "Interfaces between blocks", shows the diagram).
     Parameters:
       lanes: P, output neurons computed in parallel
       max_code_bits: widest code M the LUTs hold (lanes * max_code_bits <= 64)
