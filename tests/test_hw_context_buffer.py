@@ -5,7 +5,7 @@ from myhdl import ResetSignal, Signal, intbv
 
 from hw_testing import clocked, needs_tools
 from lutdnn.hw.rtl.context_buffer import context_buffer
-from lutdnn.host.framing import BINS, CONTEXT, stack_context
+from lutdnn.core.framing import BINS, CONTEXT, stack_context
 
 
 def run_buffer(mags, clear_at, reads, build_dir=None):
