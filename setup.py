@@ -2,7 +2,7 @@
 
 from setuptools import find_packages, setup
 
-SUBPACKAGES = ["hw", "host", "model", "overlay", "notebooks"]
+SUBPACKAGES = ["core", "model", "accelerator", "hw", "overlay", "host", "notebooks"]
 
 
 def package_layout():
@@ -41,7 +41,7 @@ setup(
         "soundfile==0.14.0",
         "sounddevice==0.5.6",
     ],
-    # host/extras.py names the extra a command needs when it is missing; `make setup` installs them all
+    # core/extras.py names the extra a command needs when it is missing; `make setup` installs them all
     extras_require={
         "train": ["torch==2.13.0", "tqdm>=4.60,<5"],
         "hw": ["myhdl==0.11.52"],

@@ -15,8 +15,8 @@ import math
 import numpy as np
 
 from lutdnn.model.reference.cordic import CordicParams, rotation, vectoring
+from lutdnn.model.reference.formats import S16_MAX, S16_MIN, WORD_MAX
 
-S16_MIN, S16_MAX, U16_MAX = -32768, 32767, 65535
 # Below this magnitude the input words themselves cannot resolve the angle
 # finely; phase statistics are also reported for |X| >= this.
 PHASE_MIN_MAG = 256
@@ -48,7 +48,7 @@ def stats(err):
 def vectoring_errors(re, im, params):
     mag, phase = vectoring(re, im, params)
     exact = np.hypot(re, im)
-    mag_err = mag - np.minimum(exact, U16_MAX)
+    mag_err = mag - np.minimum(exact, WORD_MAX)
     nonzero = exact > 0
     ang_err = np.angle(np.exp(1j * (params.phase_to_radians(phase) - np.arctan2(im, re))))
     return mag_err, ang_err[nonzero], ang_err[exact >= PHASE_MIN_MAG]
@@ -77,7 +77,7 @@ def report(params, samples, seed):
         rows.append((f"vectoring phase, {name}, abs(X) >= {PHASE_MIN_MAG}", "rad", *stats(ang_err_big)))
         rows.append((f"round trip re/im, {name}", "LSB", *stats(round_trip_errors(re, im, params))))
     half = 1 << (params.phase_bits - 1)
-    mag = rng.integers(0, U16_MAX + 1, samples)
+    mag = rng.integers(0, WORD_MAX + 1, samples)
     phase = rng.integers(-half, half, samples)
     rows.append(("rotation re/im, random mag u16 x phase", "LSB",
                  *stats(rotation_errors(mag, phase, params))))

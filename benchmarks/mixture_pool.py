@@ -1,4 +1,4 @@
-"""Speed of on-the-fly training mixtures (lutdnn.model.mixture_pool) on one core.
+"""Speed of on-the-fly training mixtures (lutdnn.model.data.mixture_pool) on one core.
 
 Bound: an epoch of 2000 three-second (clean, noisy) pairs in under 60 s.
 Prints the load time, the median time for one epoch over the repeats, and its
@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from lutdnn.model.mixture_pool import MixturePool
+from lutdnn.model.data.mixture_pool import MixturePool
 
 BOUND_S = 60.0
 

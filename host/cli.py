@@ -10,13 +10,13 @@ import importlib
 import sys
 
 from lutdnn import __version__
-from lutdnn.host.atomic_write import Terminated, terminate_cleanly
-from lutdnn.host.errors import CommandError
+from lutdnn.core.atomic_write import Terminated, terminate_cleanly
+from lutdnn.core.errors import CommandError
 
 COMMAND_MODULES = [
-    "lutdnn.model.mixtures",
+    "lutdnn.model.data.mixtures",
     "lutdnn.model.train_cli",
-    "lutdnn.model.quantize_cli",
+    "lutdnn.model.quantize.cli",
     "lutdnn.host.evaluate",
     "lutdnn.host.enhance",
     "lutdnn.host.demo",

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic_write import atomic_path
-from .audio import AudioError, write_audio
-from .errors import CommandError
-from .extras import require
-from .enhance import add_backend_options, backend_from_args
-from .stream import enhance_signal
-from .evaluate import intelligibility
-from .framing import SAMPLE_RATE
+from lutdnn.core.atomic_write import atomic_path
+from lutdnn.core.audio import AudioError, write_audio
+from lutdnn.core.errors import CommandError
+from lutdnn.core.extras import require
+from lutdnn.host.enhance import add_backend_options, backend_from_args
+from lutdnn.host.stream import enhance_signal
+from lutdnn.host.evaluate import intelligibility
+from lutdnn.core.framing import SAMPLE_RATE
 
 SENTENCES = (
     ("en-us", "f2", "The old radio on the kitchen table plays a quiet song every morning."),
@@ -33,8 +33,8 @@ GAP_S = 0.3
 
 
 def demo_speech():
-    from lutdnn.model.data_split import DataError
-    from lutdnn.model.synthetic_speech import Voice, espeak_version, render
+    from lutdnn.model.data.data_split import DataError
+    from lutdnn.model.data.synthetic_speech import Voice, espeak_version, render
     try:
         version = espeak_version()
         parts = []
@@ -48,12 +48,12 @@ def demo_speech():
 
 
 def demo_noise(length, rng):
-    from lutdnn.model.noise_synthesis import coloured_noise, modulate
+    from lutdnn.model.data.noise_synthesis import coloured_noise, modulate
     return modulate(rng, coloured_noise(rng, length, NOISE_EXPONENT)).astype(np.float64)
 
 
 def demo_mixture(seed):
-    from lutdnn.model.mixing import mix
+    from lutdnn.model.data.mixing import mix
     speech, version = demo_speech()
     rng = np.random.default_rng(seed)
     mixture = mix(speech, demo_noise(len(speech), rng), SNR_DB, LEVEL_DBFS)

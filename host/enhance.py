@@ -15,11 +15,11 @@ import os
 import sys
 from pathlib import Path
 
-from .atomic_write import is_temporary, remove_stale
-from .audio import OUTPUT_FORMATS, AudioError, output_format, read_recording, to_file_rate, write_audio
-from .backends import BACKENDS, open_backend
-from .errors import CommandError
-from .stream import enhance_signal
+from lutdnn.core.atomic_write import is_temporary, remove_stale
+from lutdnn.core.audio import OUTPUT_FORMATS, AudioError, output_format, read_recording, to_file_rate, write_audio
+from lutdnn.host.backends import BACKENDS, open_backend
+from lutdnn.core.errors import CommandError
+from lutdnn.host.stream import enhance_signal
 
 
 # the option each backend reads its network from; the other one is refused rather than ignored

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import numpy as np
 
-from . import atomic_write
-from .arguments import at_least
-from .backends import open_backend
-from .errors import CommandError
-from .extras import require
-from .stream import enhance_signal
-from .framing import SAMPLE_RATE
-from .level import FixedLevel, level_gain
-from .peers import oracle_mask, parse_peers, pesq_nb
+from lutdnn.core import atomic_write
+from lutdnn.core.arguments import at_least
+from lutdnn.host.backends import open_backend
+from lutdnn.core.errors import CommandError
+from lutdnn.core.extras import require
+from lutdnn.host.stream import enhance_signal
+from lutdnn.core.framing import SAMPLE_RATE
+from lutdnn.core.level import FixedLevel, level_gain
+from lutdnn.host.peers import oracle_mask, parse_peers, pesq_nb
 
 GROUPS = {"per_snr": "snr", "per_noise_type": "noise_type", "per_gender": "gender"}
 
@@ -37,7 +37,7 @@ class Pair:
 
 def load_pairs(data, split):
     """The written mixtures of ``split`` in a folder made by ``lutdnn data``."""
-    from lutdnn.model.mixtures import read_items
+    from lutdnn.model.data.mixtures import read_items
     return [Pair(clean.astype(np.float64), noisy.astype(np.float64), item["snr_db"],
                  item.get("noise_type", "unknown"), item.get("gender", "unknown"))
             for item, clean, noisy in read_items(Path(data), split)]

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .enhance import add_backend_options
-from .errors import CommandError
-from .framing import HOP, SAMPLE_RATE
-from .resampler import StreamResampler
-from .stream import DELAY, StreamEngine
+from lutdnn.host.enhance import add_backend_options
+from lutdnn.core.errors import CommandError
+from lutdnn.core.framing import HOP, SAMPLE_RATE
+from lutdnn.core.resampler import StreamResampler
+from lutdnn.host.stream import DELAY, StreamEngine
 
 SWITCH_INTERVAL_S = 0.0005  # the callback needs the GIL within a block period; Python's default is 5 ms
 QUEUE_BLOCKS = 32           # input blocks the worker may fall behind before input is dropped
@@ -226,7 +226,7 @@ def print_budget(pipeline, backend, blocksize):
 
 def run(args):
     import sounddevice as sd
-    from .enhance import backend_from_args
+    from lutdnn.host.enhance import backend_from_args
     if args.list_devices:
         devices = sd.query_devices()
         apis = ", ".join(api["name"] for api in sd.query_hostapis())

@@ -10,7 +10,7 @@ length, sample-aligned with its input:
 
 :func:`oracle_mask` is not a peer but the ceiling: the ideal ratio mask
 ``sqrt(|S|^2 / (|S|^2 + |N|^2))`` computed from the clean speech and the noise
-with this project's own STFT (:mod:`lutdnn.host.framing`), i.e. the best a
+with this project's own STFT (:mod:`lutdnn.core.framing`), i.e. the best a
 mask on our frames can do.
 
 The peer packages are an optional extra (``pip install 'pynq-lutdnn[peers]'``);
@@ -22,9 +22,9 @@ import importlib
 
 import numpy as np
 
-from .audio import resample
-from .errors import CommandError
-from .framing import SAMPLE_RATE, analyze, synthesize
+from lutdnn.core.audio import resample
+from lutdnn.core.errors import CommandError
+from lutdnn.core.framing import SAMPLE_RATE, analyze, synthesize
 
 RNNOISE_RATE = 48000
 RNNOISE_SCALE = 32768.0          # RNNoise takes and gives floats on the int16 scale

@@ -12,8 +12,8 @@ the same samples, and the output is the input's enhancement delayed by
 
 import numpy as np
 
-from .framing import HOP, SAMPLE_RATE, StreamingSTFT
-from .level import RunningLevel
+from lutdnn.core.framing import HOP, SAMPLE_RATE, StreamingSTFT
+from lutdnn.core.level import RunningLevel
 
 DELAY = HOP                       # output sample n is the enhanced input sample n - DELAY
 LEVEL_TIME_CONSTANT_S = 2.0       # running level's time constant (tuned on validation, docs/live.md)

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from lutdnn.host.atomic_write import atomic_path
+from lutdnn.core.atomic_write import atomic_path
 
-from lutdnn.host.framing import BINS, FEATURES
-from lutdnn.host.level import LEVEL_DBFS_RANGE
+from lutdnn.core.framing import BINS, FEATURES
+from lutdnn.core.level import LEVEL_DBFS_RANGE
 
 MODEL_FORMAT = "lutdnn-model"
 MODEL_VERSION = 2              # 1 was the torch .pt file
@@ -45,7 +45,7 @@ class NetConfig:
     input_shift: int = 0        # features are |X| * 2**-input_shift
     output: str = "mask"        # "mask" or "magnitude"
     mask_floor: float = 0.0     # inference floor on the mask (mask models only)
-    level_dbfs: float = None    # host normalises the noisy input to this RMS level (host/level.py)
+    level_dbfs: float = None    # host normalises the noisy input to this RMS level (core/level.py)
 
     def __post_init__(self):
         if self.output not in ("mask", "magnitude"):

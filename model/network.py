@@ -14,7 +14,7 @@ it; the runtime infers with model.float_net): :func:`save_model` /
 import torch
 from torch import nn
 
-from lutdnn.host.framing import BINS, FEATURES
+from lutdnn.core.framing import BINS, FEATURES
 from lutdnn.model.model_file import (CLAMP, HIDDEN, ModelFile, NetConfig,  # noqa: F401 (re-exported)
                                      load_model_file, save_model_file)
 

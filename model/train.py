@@ -19,12 +19,12 @@ import torch
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm import tqdm
 
-from lutdnn.host.atomic_write import atomic_path
-from lutdnn.host.errors import CommandError
-from lutdnn.host.framing import analyze, frame_count, stack_context
-from lutdnn.host.level import level_gain
-from lutdnn.model.mixture_pool import MixturePool, Recipe
-from lutdnn.model.mixtures import read_items
+from lutdnn.core.atomic_write import atomic_path
+from lutdnn.core.errors import CommandError
+from lutdnn.core.framing import analyze, frame_count, stack_context
+from lutdnn.core.level import level_gain
+from lutdnn.model.data.mixture_pool import MixturePool, Recipe
+from lutdnn.model.data.mixtures import read_items
 from lutdnn.model.network import EnhancementNet, NetConfig, save_model
 from lutdnn.model.train_cli import TrainConfig
 

@@ -6,9 +6,9 @@ torch is the ``train`` extra, which a board install leaves out.
 
 from dataclasses import dataclass
 
-from lutdnn.host.arguments import at_least
-from lutdnn.host.extras import require
-from lutdnn.model.mixture_pool import Recipe
+from lutdnn.core.arguments import at_least
+from lutdnn.core.extras import require
+from lutdnn.model.data.mixture_pool import Recipe
 from lutdnn.model.model_file import NetConfig
 
 # The shipped model's network settings (docs/model.md): the command line's defaults.

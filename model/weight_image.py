@@ -15,12 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from lutdnn.host import atomic_write
-from lutdnn.host.framing import BINS, FEATURES
-from lutdnn.host.level import check_level_dbfs
+from lutdnn.core import atomic_write
+from lutdnn.core.framing import BINS, FEATURES
+from lutdnn.core.level import check_level_dbfs
 from lutdnn.model.model_file import HIDDEN
 from lutdnn.model.reference.dnn import IntLayer
-from lutdnn.model.reference.formats import (KMAX, LUT_VALUE_BITS, MAG_FRAC, OUTPUT_MAGNITUDE, OUTPUT_MASK,
+from lutdnn.model.reference.formats import (CODE_WIDTHS, KMAX, LUT_VALUE_BITS, MAG_FRAC, OUTPUT_MAGNITUDE, OUTPUT_MASK,
                                             WEIGHT_FRAC, WORD_MAX)
 from lutdnn.model.reference.packing import BEAT_BITS, layer_beats, pack_layer, unpack_layer
 
@@ -28,7 +28,6 @@ MAGIC = b"LUTDNNWI"
 # the shipped model quantized with the paper's 4-bit RSVB (README: how it was made)
 DEFAULT_IMAGE = Path(__file__).parent / "default" / "model-4rsvb.img"
 VERSION = 1
-CODE_BITS = (2, 3, 4, 8)
 DEFAULT_LANES = 16
 NETWORK_SHAPES = ((HIDDEN, FEATURES), (BINS, HIDDEN))
 ALIGN = 8
@@ -64,7 +63,7 @@ class WeightImage:
     mask_floor: int = 0
     description: str = ""
     beats: list = field(default=None)
-    level_dbfs: float = None   # the host scales noisy input to this RMS level (host/level.py); None: no scaling
+    level_dbfs: float = None   # the host scales noisy input to this RMS level (core/level.py); None: no scaling
 
     def __post_init__(self):
         self.validate()
@@ -162,8 +161,8 @@ def check_lanes(lanes):
 
 
 def _check_layer(n, layer, bits, shape):
-    if bits not in CODE_BITS:
-        raise ImageError(f"layer {n}: code bits must be one of {CODE_BITS}, got {bits}")
+    if bits not in CODE_WIDTHS:
+        raise ImageError(f"layer {n}: code bits must be one of {CODE_WIDTHS}, got {bits}")
     codes = np.asarray(layer.codes)
     if codes.shape != tuple(shape):
         raise ImageError(f"layer {n} is {codes.shape[0]}x{codes.shape[1]} (outputs x inputs), "
@@ -224,8 +223,8 @@ def from_bytes(data, shapes=NETWORK_SHAPES, source="image"):
         if (out, inp) != tuple(shapes[n - 1]):
             raise ImageError(f"{source}: layer {n} is {out}x{inp} (outputs x inputs), "
                              f"the network needs {shapes[n - 1][0]}x{shapes[n - 1][1]}")
-        if bits not in CODE_BITS:
-            raise ImageError(f"{source}: layer {n} has {bits}-bit codes; supported: {CODE_BITS}")
+        if bits not in CODE_WIDTHS:
+            raise ImageError(f"{source}: layer {n} has {bits}-bit codes; supported: {CODE_WIDTHS}")
         if n_beats != layer_beats(out, inp, bits, lanes):
             raise ImageError(f"{source}: layer {n} declares {n_beats} beats, "
                              f"{out}x{inp} {bits}-bit codes on {lanes} lanes need "

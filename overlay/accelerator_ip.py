@@ -2,7 +2,7 @@
 VLNV) and the ``Overlay`` that finds it and its AXI DMA.
 
     overlay = LutdnnOverlay("lutdnn.bit")      # lutdnn.hwh beside it
-    driver = overlay.driver()                  # lutdnn.host.accelerator.driver.Driver
+    driver = overlay.driver()                  # lutdnn.accelerator.driver.Driver
     driver.load(image)
 
 Importing this module imports pynq (only the ``board`` backend does).
@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pynq
 
-from lutdnn.host.accelerator.driver import Driver
-from lutdnn.host.accelerator.transport import AcceleratorError
+from lutdnn.accelerator.driver import Driver
+from lutdnn.accelerator.transport import AcceleratorError
 
-from .pynq_transport import DEFAULT_TIMEOUT_S, PynqTransport
-from .vlnv import VLNV
+from lutdnn.overlay.pynq_transport import DEFAULT_TIMEOUT_S, PynqTransport
+from lutdnn.overlay.vlnv import VLNV
 
 DMA_VLNV = "xilinx.com:ip:axi_dma:7.1"
 

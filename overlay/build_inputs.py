@@ -8,8 +8,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .board_designs import BOARDS, VIVADO_VERSION
-from .build_tcl import TOP, write_build_scripts
+from lutdnn.overlay.board_designs import BOARDS, VIVADO_VERSION
+from lutdnn.overlay.build_tcl import TOP, write_build_scripts
 
 
 def main(argv=None):

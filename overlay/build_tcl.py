@@ -15,11 +15,11 @@ Three scripts, run by ``vivado -mode batch -source`` in the build folder
 
 from pathlib import Path
 
-from .board_designs import (DMA_CELL, DMA_CONFIG, FCLK_MHZ, IP_CELL, OVERLAY_NAME, STREAM_BITS,
+from lutdnn.overlay.board_designs import (DMA_CELL, DMA_CONFIG, FCLK_MHZ, IP_CELL, OVERLAY_NAME, STREAM_BITS,
                             VIVADO_VERSION)
-from .ip_registers import address_block_bytes, register_list
-from .verilog_ports import module_ports
-from .vlnv import VLNV
+from lutdnn.overlay.ip_registers import address_block_bytes, register_list
+from lutdnn.overlay.verilog_ports import module_ports
+from lutdnn.overlay.vlnv import VLNV
 
 TOP = "accelerator_top"
 IP_DIR = "ip"

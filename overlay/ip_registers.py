@@ -1,7 +1,7 @@
 """The accelerator's registers as the IP package lists them (so pynq's ``register_map`` works).
 
 One function, :func:`register_list`, derived from the register table
-(lutdnn.host.accelerator.registers, docs/register_map.md): name, byte offset, access, description.  The
+(lutdnn.accelerator.registers, docs/register_map.md): name, byte offset, access, description.  The
 LUT and bias tables are write-only windows, listed as one register each
 (their first entry) so the address block's extent is documented without
 768 entries.
@@ -24,7 +24,7 @@ VIVADO_ACCESS = {"R": "read-only", "W": "write-only", "W (self-clearing)": "writ
 
 def register_list():
     """The registers of the AXI4-Lite slave, in address order, from the one register table."""
-    from lutdnn.host.accelerator.registers import REGISTERS
+    from lutdnn.accelerator.registers import REGISTERS
     return [IpRegister(r.name, r.address, VIVADO_ACCESS[r.access], r.describe().replace("`", ""))
             for r in sorted(REGISTERS, key=lambda r: r.address)]
 

@@ -15,9 +15,9 @@ import time
 import numpy as np
 import pynq
 
-from lutdnn.host.accelerator import protocol
-from lutdnn.host.accelerator import registers as regs
-from lutdnn.host.accelerator.transport import AcceleratorError, Transport, TransportTimeout
+from lutdnn.accelerator import protocol
+from lutdnn.accelerator import registers as regs
+from lutdnn.accelerator.transport import AcceleratorError, Transport, TransportTimeout
 
 DEFAULT_TIMEOUT_S = 1.0      # a frame takes about 0.2 ms of hardware time at 100 MHz
 BEAT_BYTES = 8

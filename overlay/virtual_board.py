@@ -28,12 +28,13 @@ from types import SimpleNamespace
 import numpy as np
 import pynq
 
-from lutdnn.host.accelerator import registers as regs
+from lutdnn.accelerator import registers as regs
 from lutdnn.hw.flow.verilator_model import VerilatorModel
+from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
 
-from .accelerator_ip import DMA_VLNV
-from .pynq_transport import CHANNEL_BASE, DMACR, DMACR_RESET, DMASR, DMASR_IDLE, LENGTH
-from .vlnv import VLNV
+from lutdnn.overlay.accelerator_ip import DMA_VLNV
+from lutdnn.overlay.pynq_transport import CHANNEL_BASE, DMACR, DMACR_RESET, DMASR, DMASR_IDLE, LENGTH
+from lutdnn.overlay.vlnv import VLNV
 
 ACCELERATOR_BASE = 0x43C0_0000
 DMA_BASE = 0x4040_0000
@@ -111,7 +112,7 @@ class DmaChannel:
 class VirtualBoard(pynq.Device):
     """A simulated Zynq: DDR, an AXI DMA and the lutdnn accelerator (Verilator RTL)."""
 
-    def __init__(self, lanes=16, max_code_bits=4, shift_lanes=False, length_width=26):
+    def __init__(self, lanes=DEFAULT_LANES, max_code_bits=DEFAULT_MAX_CODE_BITS, shift_lanes=False, length_width=26):
         super().__init__("virtual-board")
         self.name = "virtual-board"
         self.capabilities = {"REGISTER_RW": True}

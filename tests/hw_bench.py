@@ -10,7 +10,7 @@ import numpy as np
 from myhdl import ResetSignal, Signal, StopSimulation, block, instance
 
 from hw_testing import clock
-from lutdnn.host.accelerator import protocol
+from lutdnn.accelerator import protocol
 from lutdnn.hw.rtl import axi_lite
 from lutdnn.hw.rtl.axi_lite import AxiLite
 from lutdnn.hw.rtl.axi_stream import AxiStream
@@ -114,7 +114,7 @@ def output_words(out):
 def speech_words(data_dir, frames=None, start=0):
     """s16 spectrum words ``(re, im)`` of a real FSDD recording when ``data_dir`` has
     one, else of a generated voiced signal (harmonics with a gliding pitch, plus noise)."""
-    from lutdnn.host import framing
+    from lutdnn.core import framing
     from lutdnn.model.reference.formats import spectrum_to_words
     wavs = sorted((data_dir / "fsdd").glob("*.wav")) if data_dir is not None and (data_dir / "fsdd").is_dir() else []
     if wavs:

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from lutdnn.host import atomic_write
-from lutdnn.host.audio import write_audio
+from lutdnn.core import atomic_write
+from lutdnn.core.audio import write_audio
 from lutdnn.host.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -177,7 +177,7 @@ def test_a_full_scale_square_wave_is_not_clipped_silently(tmp_path, capsys, back
 
 WRITER = """
 import sys, time
-from lutdnn.host.atomic_write import atomic_path, terminate_cleanly
+from lutdnn.core.atomic_write import atomic_path, terminate_cleanly
 terminate_cleanly()
 try:
     with atomic_path(sys.argv[1]) as tmp:

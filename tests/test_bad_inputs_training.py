@@ -10,7 +10,7 @@ import torch
 
 from lutdnn.host.cli import main
 from lutdnn.model import train as train_module
-from lutdnn.model.data_split import DataError, read_wav
+from lutdnn.model.data.data_split import DataError, read_wav
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from lutdnn.host.backends import open_backend
-from lutdnn.host.errors import CommandError
+from lutdnn.core.errors import CommandError
 
 
 @pytest.mark.skipif(importlib.util.find_spec("pynq") is not None, reason="pynq is installed here")

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from lutdnn.host.extras import EXTRA_OF
+from lutdnn.core.extras import EXTRA_OF
 
 REPO = Path(__file__).resolve().parents[1]
 

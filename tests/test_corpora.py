@@ -6,11 +6,11 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from lutdnn.model import synthetic_speech
-from lutdnn.model.corpora import PROMPT_TEST_VOICES, split_librispeech, split_prompts, voice_gender
-from lutdnn.model.data_split import DataError
-from lutdnn.model.mixing import rms
-from lutdnn.model.mixtures import build, load_manifest, read_items
+from lutdnn.model.data import synthetic_speech
+from lutdnn.model.data.corpora import PROMPT_TEST_VOICES, split_librispeech, split_prompts, voice_gender
+from lutdnn.model.data.data_split import DataError
+from lutdnn.model.data.mixing import rms
+from lutdnn.model.data.mixtures import build, load_manifest, read_items
 
 # The first three test mixtures (seed 0) as the code before the added corpora wrote them
 # (commit d639b8f, `lutdnn data --speech fsdd --noise noise`): what went in, and the RMS of the wavs.

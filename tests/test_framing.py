@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from lutdnn.host import framing as f
+from lutdnn.core import framing as f
 
 
 def test_constants_are_the_papers():

@@ -8,7 +8,7 @@ import pytest
 from hw_bench import TopPorts, data_dir_or_none, output_words, random_image, speech_words, top_bench
 from hw_testing import converted_under_hash_seeds, needs_tools
 from lutdnn.hw.rtl import axi_lite as reg
-from lutdnn.host.accelerator import protocol
+from lutdnn.accelerator import protocol
 from lutdnn.hw.rtl.accelerator_top import accelerator_top
 from lutdnn.hw.flow.icarus import cosimulation
 from lutdnn.hw.rtl.frame_controller import SPECTRUM_BEATS

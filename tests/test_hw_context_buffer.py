@@ -6,7 +6,7 @@ from myhdl import ResetSignal, Signal
 from hw_testing import clocked, needs_tools
 from lutdnn.hw.rtl.context_buffer import context_buffer
 from lutdnn.hw.rtl.interfaces import ContextPort, context_write_port
-from lutdnn.host.framing import BINS, CONTEXT, stack_context
+from lutdnn.core.framing import BINS, CONTEXT, stack_context
 
 
 def run_buffer(mags, clear_at, reads, build_dir=None):

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from hw_bench import random_image
-from lutdnn.host.accelerator import protocol
-from lutdnn.hw.rtl import shift_entry
+from lutdnn.accelerator import protocol
+from lutdnn.model.reference import shift_entry
 from lutdnn.model.reference.formats import KMAX, decode_lut
 
 

@@ -10,8 +10,8 @@ import pytest
 from myhdl import ResetSignal, Signal, StopSimulation, always, block, instance
 
 from hw_testing import clock, needs_tools, reset_for_two_cycles, simulated
-from lutdnn.host.accelerator.protocol import last_flags, spectrum_beats
-from lutdnn.host.framing import BINS, CONTEXT
+from lutdnn.accelerator.protocol import last_flags, spectrum_beats
+from lutdnn.core.framing import BINS, CONTEXT
 from lutdnn.hw.rtl.axi_stream import AxiStream
 from lutdnn.hw.rtl.frame_controller import (ERROR_EARLY_TLAST, ERROR_MISSING_TLAST, SPECTRUM_BEATS,
                                            frame_controller)

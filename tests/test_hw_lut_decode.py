@@ -6,7 +6,7 @@ import pytest
 from myhdl import ResetSignal, Signal, intbv
 
 from hw_testing import clocked, needs_tools
-from lutdnn.hw.rtl import shift_entry
+from lutdnn.model.reference import shift_entry
 from lutdnn.hw.rtl.interfaces import Configuration, LutWrite
 from lutdnn.hw.rtl.lut_decode import check_geometry, entry_bits, lut_decode
 from lutdnn.model.reference.formats import decode_lut

@@ -5,7 +5,7 @@ import numpy as np
 from myhdl import ResetSignal, Signal, intbv
 
 from hw_testing import clocked, needs_tools
-from lutdnn.hw.rtl import shift_entry
+from lutdnn.model.reference import shift_entry
 from lutdnn.hw.rtl.interfaces import Configuration, MacCommand, activation_write_port, bias_write_port
 from lutdnn.hw.rtl.lut_decode import entry_bits
 from lutdnn.hw.rtl.mac_lanes import mac_lanes

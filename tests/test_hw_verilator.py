@@ -7,7 +7,7 @@ import pytest
 from hw_bench import data_dir_or_none, random_image, speech_words
 from hw_testing import needs_tools
 from lutdnn.hw.rtl import axi_lite as reg
-from lutdnn.host.accelerator import protocol
+from lutdnn.accelerator import protocol
 from lutdnn.hw.rtl.frame_controller import SPECTRUM_BEATS
 from lutdnn.model.reference.accelerator import Accelerator
 from lutdnn.model.reference.formats import OUTPUT_MAGNITUDE, OUTPUT_MASK
@@ -194,9 +194,9 @@ def test_eight_lane_build_runs_eight_bit_codes(speech):
 
 def test_shipped_image_on_real_speech_bit_exact(model_factory):
     """The shipped model's 4-bit image, a whole real recording at the model's input level."""
-    from lutdnn.host import framing
-    from lutdnn.host.audio import read_recording
-    from lutdnn.host.level import level_gain
+    from lutdnn.core import framing
+    from lutdnn.core.audio import read_recording
+    from lutdnn.core.level import level_gain
     from lutdnn.model import weight_image
     from lutdnn.model.reference.formats import spectrum_to_words
     data = data_dir_or_none()

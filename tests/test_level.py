@@ -1,7 +1,7 @@
 import numpy as np
 
-from lutdnn.host.framing import HOP
-from lutdnn.host.level import FixedLevel, RunningLevel, level_gain
+from lutdnn.core.framing import HOP
+from lutdnn.core.level import FixedLevel, RunningLevel, level_gain
 from lutdnn.host.stream import enhance_signal
 
 

@@ -17,7 +17,7 @@ import pytest
 import soundfile as sf
 
 from conftest import make_noisy_speech
-from lutdnn.host.audio import resample
+from lutdnn.core.audio import resample
 from lutdnn.host.backends import open_backend
 from lutdnn.host.stream import DELAY, enhance_signal
 

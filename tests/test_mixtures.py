@@ -10,11 +10,11 @@ import pytest
 import soundfile as sf
 
 from lutdnn.host import cli
-from lutdnn.model import synthetic_speech
-from lutdnn.model.data_split import FIRST_VALIDATION_INDEX, TEST_SPEAKERS, TRAIN_SPEAKERS, read_wav
-from lutdnn.model.mixing import GAP_S, PEAK_LIMIT, layouts, mix, rms, snr_db
-from lutdnn.model.mixture_pool import MixturePool, Recipe
-from lutdnn.model.mixtures import build, load_manifest, read_items
+from lutdnn.model.data import synthetic_speech
+from lutdnn.model.data.data_split import FIRST_VALIDATION_INDEX, TEST_SPEAKERS, TRAIN_SPEAKERS, read_wav
+from lutdnn.model.data.mixing import GAP_S, PEAK_LIMIT, layouts, mix, rms, snr_db
+from lutdnn.model.data.mixture_pool import MixturePool, Recipe
+from lutdnn.model.data.mixtures import build, load_manifest, read_items
 
 QUICK = dict(synthetic_minutes=0.2, ood_items=4)
 
@@ -207,7 +207,7 @@ def test_synthetic_minutes_do_not_change_validation_or_test(shared_data, tmp_pat
 
 @pytest.fixture
 def data_cli(monkeypatch):
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ["lutdnn.model.mixtures"])
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ["lutdnn.model.data.mixtures"])
     return lambda *args: cli.main(["data", *map(str, args)])
 
 

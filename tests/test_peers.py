@@ -8,9 +8,9 @@ import pytest
 
 from lutdnn.host import peers
 from lutdnn.host.cli import main
-from lutdnn.host.errors import CommandError
+from lutdnn.core.errors import CommandError
 from lutdnn.host.evaluate import quality_with_pesq
-from lutdnn.model.mixtures import read_items
+from lutdnn.model.data.mixtures import read_items
 
 pytest.importorskip("pyrnnoise")
 pytest.importorskip("noisereduce")

@@ -4,8 +4,9 @@ import argparse
 
 import pytest
 
-from lutdnn.host.errors import CommandError
-from lutdnn.model import quantize_cli, weight_image
+from lutdnn.core.errors import CommandError
+from lutdnn.model import weight_image
+from lutdnn.model.quantize import cli as quantize_cli
 
 
 def run(argv):
@@ -41,7 +42,7 @@ def test_missing_model(tmp_path):
 
 
 def test_calibrates_on_validation_mixtures(random_model, tmp_path, shared_data, capsys):
-    from lutdnn.model.mixtures import build
+    from lutdnn.model.data.mixtures import build
     data = tmp_path / "mixtures"
     build(shared_data / "fsdd", shared_data / "noise", data, synthetic_minutes=0, ood_items=1, max_items=4)
     out = tmp_path / "w.bin"

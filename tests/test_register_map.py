@@ -1,4 +1,4 @@
-"""The register table (lutdnn.host.accelerator.registers) is the one description of the
+"""The register table (lutdnn.accelerator.registers) is the one description of the
 register map: docs/register_map.md shows it, and the generated RTL decodes every entry of it."""
 
 from pathlib import Path
@@ -7,10 +7,10 @@ import pytest
 
 from hw_bench import random_image
 from hw_testing import needs_tools
-from lutdnn.host.accelerator import protocol
-from lutdnn.host.accelerator import registers as regs
-from lutdnn.host.accelerator.driver import Driver
-from lutdnn.host.accelerator.transport import AcceleratorError
+from lutdnn.accelerator import protocol
+from lutdnn.accelerator import registers as regs
+from lutdnn.accelerator.driver import Driver
+from lutdnn.accelerator.transport import AcceleratorError
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "register_map.md"
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.signal import resample_poly
 
-from lutdnn.host.resampler import StreamResampler
+from lutdnn.core.resampler import StreamResampler
 
 
 @pytest.mark.parametrize("rate_in, rate_out", [(48000, 8000), (8000, 48000), (44100, 8000), (16000, 8000)])

@@ -6,7 +6,7 @@ import torch
 
 from lutdnn.host.backends import open_backend
 from lutdnn.model.network import load_model
-from lutdnn.host.framing import BINS, analyze, stack_context
+from lutdnn.core.framing import BINS, analyze, stack_context
 from lutdnn.model.network import EnhancementNet, NetConfig
 from lutdnn.model.quantize import calibrate, pipeline
 from lutdnn.model.reference.accelerator import Accelerator

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lutdnn.host.backends import open_backend
-from lutdnn.host.framing import HOP
+from lutdnn.core.framing import HOP
 from lutdnn.host.stream import DELAY, StreamEngine, enhance_signal
 
 

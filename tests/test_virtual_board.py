@@ -21,9 +21,9 @@ except ModuleNotFoundError as missing:   # the board environment has no torch, a
 
 from hw_testing import needs_tools  # noqa: E402
 from lutdnn.host import enhance  # noqa: E402
-from lutdnn.host.accelerator.driver import StatusError  # noqa: E402
-from lutdnn.host.accelerator.protocol import IncompatibleImage, SPECTRUM_BEATS  # noqa: E402
-from lutdnn.host.accelerator.transport import AcceleratorError  # noqa: E402
+from lutdnn.accelerator.driver import StatusError  # noqa: E402
+from lutdnn.accelerator.protocol import IncompatibleImage, SPECTRUM_BEATS  # noqa: E402
+from lutdnn.accelerator.transport import AcceleratorError  # noqa: E402
 from lutdnn.model.reference.accelerator import Accelerator  # noqa: E402
 from lutdnn.overlay.accelerator_ip import LutdnnAccelerator, LutdnnOverlay  # noqa: E402
 from lutdnn.overlay.pynq_transport import DmaTimeout  # noqa: E402
@@ -50,9 +50,9 @@ def image():
 @pytest.fixture(scope="module")
 def frames(image):
     """Frames of s16 words of a real recording, as the host sends them."""
-    from lutdnn.host.audio import read_recording
-    from lutdnn.host.framing import analyze
-    from lutdnn.host.level import level_gain
+    from lutdnn.core.audio import read_recording
+    from lutdnn.core.framing import analyze
+    from lutdnn.core.level import level_gain
     from lutdnn.model.reference.formats import spectrum_to_words
     if not FSDD.is_dir():
         pytest.skip("the shared speech data is not beside the repository")

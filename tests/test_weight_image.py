@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from lutdnn.host.framing import BINS, FEATURES
+from lutdnn.core.framing import BINS, FEATURES
 from lutdnn.model import weight_image
 from lutdnn.model.network import HIDDEN
 from lutdnn.model.reference.dnn import IntLayer

@@ -30,4 +30,4 @@ def open_backend(name, **options):
     """Instantiate the backend called ``name`` (one of :data:`BACKENDS`)."""
     if name not in BACKENDS:
         raise ValueError(f"unknown backend {name!r}; choose from {', '.join(BACKENDS)}")
-    return importlib.import_module(BACKENDS[name]).open(**options)
+    return importlib.import_module(BACKENDS[name]).create(**options)

@@ -1,16 +1,16 @@
 """``board``: the accelerator on a PYNQ board, through the lutdnn overlay (lutdnn.overlay).
 
-The same driver as ``cosim`` (lutdnn.host.accelerator.driver) over pynq's MMIO
+The same driver as ``cosim`` (lutdnn.accelerator.driver) over pynq's MMIO
 and AXI DMA; the output must equal ``sim`` bit for bit.  pynq is imported only
 here, so every other backend runs without it.
 """
 
 from pathlib import Path
 
-from lutdnn.host.errors import CommandError
+from lutdnn.core.errors import CommandError
 from lutdnn.model import weight_image
 
-from .words import WordsBackend
+from lutdnn.host.backends.words import WordsBackend
 
 DEFAULT_OVERLAY = Path(__file__).resolve().parents[2] / "overlay" / "lutdnn.bit"
 
@@ -30,7 +30,7 @@ class BoardBackend(WordsBackend):
         self.driver.clear_context()
 
     def run_words(self, re, im):
-        from lutdnn.host.accelerator.transport import AcceleratorError
+        from lutdnn.accelerator.transport import AcceleratorError
         try:
             out_re, out_im, self.cycles = self.driver.run_continuing(re, im)
         except AcceleratorError as err:   # already recovered and retried once: the board is not well
@@ -45,16 +45,16 @@ def open_overlay(path):
     except ImportError as err:
         raise CommandError(f"the board backend needs pynq ({err}); it runs on a PYNQ board "
                            "(pip install pynq there)") from err
-    from lutdnn.host.accelerator.transport import AcceleratorError
+    from lutdnn.accelerator.transport import AcceleratorError
     try:
         return LutdnnOverlay(path).driver()
     except (AcceleratorError, OSError, RuntimeError) as err:
         raise CommandError(f"cannot open the overlay {path}: {err}") from err
 
 
-def open(image=None, overlay=None, **_):
+def create(image=None, overlay=None, **_):
     """``image``: a weight image (path, WeightImage or None for the shipped one); ``overlay``: the .bit."""
-    from lutdnn.host.accelerator.transport import AcceleratorError
+    from lutdnn.accelerator.transport import AcceleratorError
     image = weight_image.resolve(image)
     driver = open_overlay(str(overlay or DEFAULT_OVERLAY))
     try:

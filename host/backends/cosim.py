@@ -1,17 +1,17 @@
 """``cosim``: the generated top-level Verilog, compiled by Verilator, run frame by frame.
 
 Every frame goes through the AXI ports exactly as on the board: a spectrum
-packet, the code packet, and the 65-beat output packet back (lutdnn.host.accelerator).
+packet, the code packet, and the 65-beat output packet back (lutdnn.accelerator).
 The output must equal ``sim`` bit for bit.  An image whose every LUT value is
 0 or a power of two (the p2 schemes) runs on the shift build, whose MAC lanes
 shift instead of multiplying; any other image on the multiplier build.  The
 compiled models are cached outside the repository (lutdnn.hw.flow.verilator_model).
 """
 
-from lutdnn.host.extras import require
+from lutdnn.core.extras import require
 from lutdnn.model import weight_image
 
-from .words import WordsBackend
+from lutdnn.host.backends.words import WordsBackend
 
 
 class CosimBackend(WordsBackend):
@@ -20,10 +20,10 @@ class CosimBackend(WordsBackend):
     def __init__(self, image, cache_dir=None):
         # imported here: building the model needs the hardware packages and tools only when used
         require("the cosim backend", "myhdl")
-        from lutdnn.hw.rtl.accelerator_top import DEFAULT_MAX_CODE_BITS
-        from lutdnn.host.accelerator.protocol import check_image
+        from lutdnn.hw.rtl.geometry import DEFAULT_MAX_CODE_BITS
+        from lutdnn.accelerator.protocol import check_image
         from lutdnn.hw.rtl.lut_decode import check_geometry
-        from lutdnn.hw.rtl.shift_entry import representable
+        from lutdnn.model.reference.shift_entry import representable
         from lutdnn.hw.flow.verilator_model import VerilatorModel
 
         self.image = image
@@ -45,6 +45,6 @@ class CosimBackend(WordsBackend):
         return out_re, out_im
 
 
-def open(image=None, cache_dir=None, **_):
+def create(image=None, cache_dir=None, **_):
     """``image``: a weight image path, a loaded :class:`WeightImage`, or None for the shipped one."""
     return CosimBackend(weight_image.resolve(image), cache_dir=cache_dir)

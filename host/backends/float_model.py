@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from lutdnn.host.framing import BINS, CONTEXT, stack_context
+from lutdnn.core.framing import BINS, CONTEXT, stack_context
 from lutdnn.model.float_net import load_float_net
 
 
@@ -29,5 +29,5 @@ class FloatBackend:
         return est * phase
 
 
-def open(model=None, **_):
+def create(model=None, **_):
     return FloatBackend(load_float_net(model))

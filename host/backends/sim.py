@@ -8,7 +8,7 @@ hardware (formats.spectrum_to_words) and the output words back into spectra, so
 from lutdnn.model import weight_image
 from lutdnn.model.reference.accelerator import Accelerator
 
-from .words import WordsBackend
+from lutdnn.host.backends.words import WordsBackend
 
 
 class SimBackend(WordsBackend):
@@ -26,6 +26,6 @@ class SimBackend(WordsBackend):
         return self.accelerator.process(re, im)
 
 
-def open(image=None, **_):
+def create(image=None, **_):
     """``image``: a weight image path, a loaded :class:`WeightImage`, or None for the shipped one."""
     return SimBackend(weight_image.resolve(image))

@@ -5,7 +5,7 @@ Spectra are turned into words exactly as the host sends them to the hardware
 three return identical spectra whenever their words agree.
 """
 
-from lutdnn.host.framing import BINS
+from lutdnn.core.framing import BINS
 from lutdnn.model.reference.formats import spectrum_to_words, words_to_spectrum
 
 

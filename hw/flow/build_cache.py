@@ -12,6 +12,7 @@ import os
 import time
 from pathlib import Path
 
+from lutdnn.core import atomic_write
 from lutdnn.hw.flow.tools import ToolError
 
 LOCK_POLL_S = 0.1
@@ -55,10 +56,7 @@ def _intact(target):
 
 
 def _record_digest(target):
-    digest_file = _digest_file(target)
-    tmp = digest_file.with_name(f".{digest_file.name}.{os.getpid()}")
-    tmp.write_text(_sha256(target) + "\n")
-    os.replace(tmp, digest_file)
+    atomic_write.write_text(_digest_file(target), _sha256(target) + "\n")
 
 
 def build_once(target, build, lock_timeout_s):

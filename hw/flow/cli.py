@@ -9,10 +9,11 @@ import tempfile
 
 import numpy as np
 
-from lutdnn.host.errors import CommandError
-from lutdnn.host.extras import require
+from lutdnn.core.errors import CommandError
+from lutdnn.core.extras import require
 
 from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
+from lutdnn.model.reference.formats import CODE_WIDTHS
 
 CLOCK_HZ = 100e6
 HOP_MS = 8.0
@@ -22,9 +23,9 @@ CYCLES_TARGET_RATIO = 1.2
 
 
 def add_geometry(parser):
-    parser.add_argument("--lanes", type=int, default=DEFAULT_LANES, help="P, parallel MAC lanes (default 16)")
+    parser.add_argument("--lanes", type=int, default=DEFAULT_LANES, help=f"P, parallel MAC lanes (default {DEFAULT_LANES})")
     parser.add_argument("--max-code-bits", type=int, default=DEFAULT_MAX_CODE_BITS,
-                        help="widest code width the LUTs hold (2, 3, 4 or 8; lanes * bits <= 64; default 4)")
+                        help=f"widest code width the LUTs hold (one of {CODE_WIDTHS}; lanes * bits <= 64; default {DEFAULT_MAX_CODE_BITS})")
     parser.add_argument("--shift-lanes", action="store_true",
                         help="MAC lanes shift instead of multiplying (no DSPs); runs only images whose "
                              "LUT values are all 0 or powers of two (the p2 schemes)")
@@ -50,7 +51,7 @@ def run_verilog(args):
 def timing_image(lanes, code_bits):
     """An image of the network's shape with all-zero codes: the cycle count does
     not depend on weights or data (every frame streams the same beats)."""
-    from lutdnn.host.framing import BINS, FEATURES
+    from lutdnn.core.framing import BINS, FEATURES
     from lutdnn.model.model_file import HIDDEN
     from lutdnn.model.reference.dnn import IntLayer
     from lutdnn.model.weight_image import WeightImage
@@ -66,7 +67,7 @@ def timing_image(lanes, code_bits):
 
 
 def measure_cycles(args):
-    from lutdnn.host.framing import BINS
+    from lutdnn.core.framing import BINS
     from lutdnn.model import weight_image
     from lutdnn.hw.flow.tools import ToolError
     from lutdnn.hw.flow.verilator_model import VerilatorModel

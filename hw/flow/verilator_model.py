@@ -8,22 +8,23 @@ atomic rename; a SHA-256 beside each library is checked before it is loaded,
 and a library that does not match (truncated, damaged) is rebuilt.
 
 A model is one transport of the accelerator driver
-(lutdnn.host.accelerator.driver): ``send`` queues a packet and ``receive``
+(lutdnn.accelerator.driver): ``send`` queues a packet and ``receive``
 clocks the model until the output packet is out (or its cycle budget ends).
 """
 
 import ctypes
 import functools
 import hashlib
-import os
 import tempfile
 from pathlib import Path
 
 import numpy as np
-from lutdnn.host.accelerator.driver import Driver
-from lutdnn.host.accelerator.transport import AcceleratorError, Transport, TransportTimeout, check_packet
 
-from lutdnn.hw.rtl.accelerator_top import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
+from lutdnn.accelerator.driver import Driver
+from lutdnn.accelerator.transport import AcceleratorError, Transport, TransportTimeout, check_packet
+
+from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
+from lutdnn.core.atomic_write import atomic_path
 from lutdnn.hw.flow.build_cache import build_once, default_cache_dir
 from lutdnn.hw.flow.tools import ToolError, require_tool, run_tool
 from lutdnn.hw.flow.top_verilog import TOP, generate_verilog
@@ -57,11 +58,10 @@ def _build(verilog, target):
         run_tool(["verilator", *VERILATOR_FLAGS, "-CFLAGS", "-fPIC -O2", "--Mdir", tmp / "obj", verilog],
                  BUILD_TIMEOUT_S)
         run_tool(["make", "-s", "-C", tmp / "obj", "-f", f"V{TOP}.mk", "OPT_FAST=-O3"], BUILD_TIMEOUT_S)
-        library = tmp / target.name
-        run_tool([require_tool("g++"), *CXX_FLAGS, "-I", tmp / "obj", "-I", include, "-I", include / "vltstd",
-                  HARNESS, include / "verilated.cpp", include / "verilated_threads.cpp",
-                  tmp / "obj" / f"V{TOP}__ALL.a", "-o", library], BUILD_TIMEOUT_S)
-        os.replace(library, target)
+        with atomic_path(target) as library:
+            run_tool([require_tool("g++"), *CXX_FLAGS, "-I", tmp / "obj", "-I", include, "-I", include / "vltstd",
+                      HARNESS, include / "verilated.cpp", include / "verilated_threads.cpp",
+                      tmp / "obj" / f"V{TOP}__ALL.a", "-o", library], BUILD_TIMEOUT_S)
 
 
 @functools.lru_cache(maxsize=None)

@@ -12,14 +12,14 @@ from myhdl import ResetSignal, Signal, always_comb, always_seq, block, concat, i
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS
 from lutdnn.model.reference.formats import SPECTRUM_BITS, WORD_BITS
 
-from lutdnn.host.accelerator.protocol import hw_params_value
+from lutdnn.accelerator.protocol import hw_params_value
 
 from lutdnn.hw.rtl.axi_lite import Registers, axi_lite_registers
 from lutdnn.hw.rtl.context_buffer import context_buffer
 from lutdnn.hw.rtl.cordic_pipeline import pipeline_latency
 from lutdnn.hw.rtl.cordic_rotation import cordic_rotation
 from lutdnn.hw.rtl.cordic_vectoring import cordic_vectoring
-from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS  # noqa: F401 (re-exported)
+from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
 from lutdnn.hw.rtl.frame_controller import ABORT_CYCLES, frame_controller
 from lutdnn.hw.rtl.idle_gate import idle_gate
 from lutdnn.hw.rtl.interfaces import (ACTIVATION_ADDR_BITS, BIN_BITS, OUT_ADDR_BITS, ContextPort, MacCommand,

@@ -12,10 +12,10 @@ from lutdnn.model.reference.formats import KMAX
 from lutdnn.hw.rtl.axi_stream import WAIT_LIMIT, StreamTimeout
 from lutdnn.hw.rtl.interfaces import Configuration, FrameStatus, LutWrite, bias_write_port
 
-from lutdnn.host.accelerator.registers import ADDR_BITS, DATA_BITS, ID_VALUE, REGISTER_MAP_VERSION, \
+from lutdnn.accelerator.registers import ADDR_BITS, DATA_BITS, ID_VALUE, REGISTER_MAP_VERSION, \
     STATUS_CAUSE_LSB, address, bit, field
 
-# named constants of the register table (lutdnn.host.accelerator.registers, docs/register_map.md)
+# named constants of the register table (lutdnn.accelerator.registers, docs/register_map.md)
 REG_ID = address("ID")
 REG_VERSION = address("VERSION")
 REG_CONTROL = address("CONTROL")

@@ -10,7 +10,7 @@ having to wipe the RAM.
 
 from myhdl import Signal, always_comb, always_seq, block, concat, intbv
 
-from lutdnn.host.framing import CONTEXT
+from lutdnn.core.framing import CONTEXT
 from lutdnn.model.reference.formats import WORD_BITS
 
 from lutdnn.hw.rtl.interfaces import BIN_BITS, SLOT_BITS, ReadPort, WritePort

@@ -5,7 +5,8 @@ micro-rotation stages. (MyHDL wants each sub-block instantiated in the
 
 from myhdl import ResetSignal, Signal, intbv
 
-from lutdnn.model.reference.cordic import DEFAULT_PARAMS, S16_MAX, S16_MIN, U16_MAX
+from lutdnn.model.reference.cordic import DEFAULT_PARAMS
+from lutdnn.model.reference.formats import S16_MAX, S16_MIN, WORD_MAX
 
 from lutdnn.hw.flow.port_check import require_range
 from lutdnn.hw.rtl.interfaces import Stream
@@ -25,7 +26,7 @@ def pipeline_latency(params=DEFAULT_PARAMS):
 def word_range(kind, params=DEFAULT_PARAMS):
     """``(lo, hi)`` of a payload word of ``kind`` (U16, S16 or PHASE)."""
     half = 1 << (params.phase_bits - 1)
-    return {U16: (0, U16_MAX), S16: (S16_MIN, S16_MAX), PHASE: (-half, half - 1)}[kind]
+    return {U16: (0, WORD_MAX), S16: (S16_MIN, S16_MAX), PHASE: (-half, half - 1)}[kind]
 
 
 def pipeline_ports(payload, params=DEFAULT_PARAMS):

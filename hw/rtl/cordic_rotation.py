@@ -5,7 +5,8 @@ Bit exact to ``lutdnn.model.reference.cordic.rotation`` (docs/cordic.md).
 
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
-from lutdnn.model.reference.cordic import DEFAULT_PARAMS, S16_MAX, S16_MIN, U16_MAX
+from lutdnn.model.reference.cordic import DEFAULT_PARAMS
+from lutdnn.model.reference.formats import S16_MAX, S16_MIN, WORD_MAX
 
 from lutdnn.hw.rtl.cordic_pipeline import (PHASE, S16, U16, pipeline_ports, require_payload_ranges,
                               stage_registers, xyz_signals)
@@ -38,7 +39,7 @@ def cordic_rotation(clk, reset, sink, source, params=DEFAULT_PARAMS):
     g = params.guard_bits
     xy_lim = 1 << (params.xy_bits - 1)
     scale_shift = params.gain_frac_bits - g
-    product_max = U16_MAX * params.gain_compensation + 1
+    product_max = WORD_MAX * params.gain_compensation + 1
     quarter_turn = 1 << (params.phase_bits - 2)
     half_turn = 2 * quarter_turn
     z_shift = params.phase_guard_bits

@@ -5,7 +5,8 @@ Bit exact to ``lutdnn.model.reference.cordic.vectoring`` (docs/cordic.md).
 
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
-from lutdnn.model.reference.cordic import DEFAULT_PARAMS, U16_MAX
+from lutdnn.model.reference.cordic import DEFAULT_PARAMS
+from lutdnn.model.reference.formats import WORD_MAX
 
 from lutdnn.hw.rtl.cordic_pipeline import (PHASE, S16, U16, pipeline_ports, require_payload_ranges,
                               stage_registers, xyz_signals)
@@ -41,7 +42,7 @@ def cordic_vectoring(clk, reset, sink, source, params=DEFAULT_PARAMS):
     mag_shift = params.gain_frac_bits + g
     product_lim = xy_lim * params.gain_compensation
     mag_lim = (product_lim >> mag_shift) + 1
-    mag_max = U16_MAX
+    mag_max = WORD_MAX
     z_shift = params.phase_guard_bits
     phase_bits = params.phase_bits
     phase_mask = (1 << phase_bits) - 1

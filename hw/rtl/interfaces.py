@@ -28,7 +28,7 @@ from myhdl import Signal, intbv, modbv
 from myhdl._Signal import _Signal
 
 from lutdnn.model.reference.formats import BIAS_BITS, LUT_VALUE_BITS, SPECTRUM_BITS, WORD_BITS
-from lutdnn.host.accelerator import registers as register_table
+from lutdnn.accelerator import registers as register_table
 
 from lutdnn.hw.rtl.axi_stream import WAIT_LIMIT, StreamTimeout
 from lutdnn.hw.rtl.geometry import DEFAULT_MAX_CODE_BITS

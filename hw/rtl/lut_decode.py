@@ -19,9 +19,9 @@ from myhdl import ConcatSignal, Signal, always, always_comb, block, concat, intb
 from lutdnn.model.reference.formats import KMAX, LUT_VALUE_BITS
 from lutdnn.model.reference.packing import BEAT_BITS
 
-from lutdnn.host.accelerator.protocol import CODE_WIDTHS
+from lutdnn.accelerator.protocol import CODE_WIDTHS
 
-from lutdnn.hw.rtl import shift_entry
+from lutdnn.model.reference import shift_entry
 
 WEIGHT_BITS = LUT_VALUE_BITS + KMAX
 
@@ -57,7 +57,7 @@ def lut_decode(clk, lut, layer, code_bits, group, weights, lanes, max_code_bits,
           and is dropped
       layer (in): the LUT the lanes read (0: layer 1, 1: layer 2)
       code_bits (in): the run-time code width M (a width outside
-          :func:`lutdnn.host.accelerator.protocol.supported_code_widths` decodes every code as 0)
+          :func:`lutdnn.accelerator.protocol.supported_code_widths` decodes every code as 0)
       group (in): one beat of packed codes, lane ``p`` at bits ``p*M .. p*M+M-1``
           (a plain signal, not an interface member: MyHDL misnames slices of those)
       weights (out): ``lanes`` decoded entries of :func:`entry_bits` ``B`` bits (s16

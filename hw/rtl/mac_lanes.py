@@ -19,7 +19,7 @@ from myhdl import Signal, always, always_comb, always_seq, block, concat, intbv
 
 from lutdnn.model.reference.formats import ACC_BITS, BIAS_BITS, KMAX, WEIGHT_FRAC, WORD_BITS, WORD_MAX
 
-from lutdnn.hw.rtl import shift_entry
+from lutdnn.model.reference import shift_entry
 from lutdnn.hw.rtl.interfaces import ACTIVATION_ADDR_BITS, ReadPort
 from lutdnn.hw.rtl.lut_decode import WEIGHT_BITS, entry_bits
 from lutdnn.hw.rtl.ram import ram

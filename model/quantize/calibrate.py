@@ -14,8 +14,8 @@ import math
 
 import numpy as np
 
-from lutdnn.host.framing import analyze, stack_context
-from lutdnn.host.level import level_gain
+from lutdnn.core.framing import analyze, stack_context
+from lutdnn.core.level import level_gain
 from lutdnn.model.reference.formats import MAG_FRAC, WEIGHT_FRAC, WORD_MAX
 
 MAX_FRAMES = 8000
@@ -29,7 +29,7 @@ class CalibrationError(ValueError):
 
 def stacked_magnitudes(signals, level_dbfs=None, max_frames=MAX_FRAMES):
     """8 kHz signals -> stacked magnitudes ``(frames, 1032)`` in ``|X|`` units, each
-    signal first brought to the model's input level as the host does (host/level.py)."""
+    signal first brought to the model's input level as the host does (core/level.py)."""
     stacked = np.concatenate([stack_context(np.abs(analyze(s * level_gain(s, level_dbfs)))) for s in signals])
     if len(stacked) > max_frames:
         stacked = stacked[np.linspace(0, len(stacked) - 1, max_frames).astype(np.int64)]
@@ -39,7 +39,7 @@ def stacked_magnitudes(signals, level_dbfs=None, max_frames=MAX_FRAMES):
 def validation_inputs(data_dir, level_dbfs=None, max_frames=MAX_FRAMES, limit=None):
     """Stacked magnitudes of the noisy validation mixtures ``lutdnn data`` wrote in ``data_dir``
     (``level_dbfs``: the model's ``config.level_dbfs``)."""
-    from lutdnn.model.mixtures import read_items
+    from lutdnn.model.data.mixtures import read_items
     items = read_items(data_dir, "validation")[:limit]
     if not items:
         raise CalibrationError(f"no validation mixtures in {data_dir}")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import vbs
+from lutdnn.model.quantize import vbs
 
 
 @dataclass

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-from lutdnn.host.framing import BINS, CONTEXT
+from lutdnn.core.framing import BINS, CONTEXT
 
-from .error_compensation import DAMPING
+from lutdnn.model.quantize.error_compensation import DAMPING
 
 VALUE_MAX = 127
 SCALE_BYTES = 2

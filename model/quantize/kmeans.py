@@ -13,7 +13,7 @@ import numpy as np
 
 from lutdnn.model.reference.formats import KMAX
 
-from .codebook import nearest_level_codebook
+from lutdnn.model.quantize.codebook import nearest_level_codebook
 
 ITERATIONS = 30
 INITS = ("linear", "density")

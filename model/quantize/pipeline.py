@@ -15,7 +15,7 @@ from lutdnn.model.reference.dnn import IntLayer
 from lutdnn.model.reference.formats import BIAS_FRAC, OUTPUT_MAGNITUDE, OUTPUT_MASK, WORD_MAX
 from lutdnn.model.weight_image import DEFAULT_LANES, WeightImage
 
-from . import calibrate, objective, schemes
+from lutdnn.model.quantize import calibrate, objective, schemes
 
 
 def quantize_biases(b):

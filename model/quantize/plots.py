@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 
-from lutdnn.host.atomic_write import atomic_path
+from lutdnn.core.atomic_write import atomic_path
 
 
 def _pyplot():
-    from lutdnn.host.extras import require
+    from lutdnn.core.extras import require
     (matplotlib,) = require("the figures", "matplotlib")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -12,8 +12,8 @@ import itertools
 
 import numpy as np
 
-from .codebook import interval_codebook
-from .vbs import shift_caps
+from lutdnn.model.quantize.codebook import interval_codebook
+from lutdnn.model.quantize.vbs import shift_caps
 
 ALPHAS = (0.5, 0.625, 0.75, 0.875)
 TAIL_MASSES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3)

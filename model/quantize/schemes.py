@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import decomposition, kmeans, objective, power_of_two, range_split, uniform
-from .error_compensation import compensated_codes
+from lutdnn.model.quantize import decomposition, kmeans, objective, power_of_two, range_split, uniform
+from lutdnn.model.quantize.error_compensation import compensated_codes
+from lutdnn.model.reference.formats import CODE_WIDTHS
 
-CODE_BITS = (2, 3, 4, 8)
 METHODS = {
     "u": (uniform, False),
     "uvbs": (uniform, True),
@@ -59,8 +59,8 @@ def parse_layer(text):
     if not m:
         raise SchemeError(f"cannot parse layer scheme {text!r} (expected e.g. 4rsvb, 8u, 3km+ec, 8u@r32)")
     bits, method, ec, dec = int(m.group(1)), m.group(2), bool(m.group(3)), m.group(4)
-    if bits not in CODE_BITS:
-        raise SchemeError(f"{text!r}: code bits must be one of {CODE_BITS}, got {bits}")
+    if bits not in CODE_WIDTHS:
+        raise SchemeError(f"{text!r}: code bits must be one of {CODE_WIDTHS}, got {bits}")
     if method not in METHODS:
         raise SchemeError(f"{text!r}: unknown method {method!r}; choose from {', '.join(METHODS)}")
     if dec is not None:

@@ -10,12 +10,10 @@ from typing import NamedTuple
 
 from lutdnn.model.weight_image import WeightImage
 
-from . import pipeline, schemes
+from lutdnn.model.quantize import pipeline, schemes
 
 FLOAT_BYTES = 4
 PAPER_SPECS = ("8u", "4u", "4rsvb", "4rsvb/8u")
-PEER_SPECS = ("4rsvb+ec", "4p2", "4km", "4km+ec", "3rsvb", "3rsvb+ec", "3km+ec", "2rsvb+ec", "2km+ec")
-DECOMPOSITION_SPECS = ("8u@r16", "8u@r32", "8u@r64", "8u@t64x4x32/8u@r32")
 
 
 class SchemeRow(NamedTuple):

@@ -8,8 +8,8 @@ near zero get finer levels.  This is the range split with the split turned off.
 
 import numpy as np
 
-from .codebook import interval_codebook
-from .vbs import shift_caps
+from lutdnn.model.quantize.codebook import interval_codebook
+from lutdnn.model.quantize.vbs import shift_caps
 
 
 def edges(w, bits):

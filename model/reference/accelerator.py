@@ -9,10 +9,10 @@ the CORDIC is per frame, so a block of frames is done as one batch.
 
 import numpy as np
 
-from lutdnn.host.framing import BINS, CONTEXT, stack_context
+from lutdnn.core.framing import BINS, CONTEXT, stack_context
 
-from . import cordic
-from .dnn import output_stage
+from lutdnn.model.reference import cordic
+from lutdnn.model.reference.dnn import output_stage
 
 
 class Accelerator:

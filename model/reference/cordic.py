@@ -35,10 +35,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .formats import SPECTRUM_BITS, WORD_BITS, rshift_round, saturate
-
-S16_MIN, S16_MAX = -(1 << (SPECTRUM_BITS - 1)), (1 << (SPECTRUM_BITS - 1)) - 1   # re, im words
-U16_MAX = (1 << WORD_BITS) - 1                                                  # magnitude word
+from lutdnn.model.reference.formats import S16_MAX, S16_MIN, SPECTRUM_BITS, WORD_MAX, rshift_round, saturate
 
 
 @dataclass(frozen=True)
@@ -154,14 +151,14 @@ def vectoring(re, im, params=DEFAULT_PARAMS):
                    np.where(up, y + (x >> i), y - (x >> i)),
                    np.where(up, z - atan, z + atan))
     mag = saturate(rshift_round(x * params.gain_compensation, params.gain_frac_bits + g),
-                   0, U16_MAX)
+                   0, WORD_MAX)
     phase = wrap(rshift_round(z, params.phase_guard_bits), params.phase_bits)
     return mag, phase
 
 
 def rotation(mag, phase, params=DEFAULT_PARAMS):
     """``(mag u16, phase s{phase_bits})`` -> ``(re, im)`` s16 (saturated), int64 arrays."""
-    mag = _check_range("mag", mag, 0, U16_MAX)
+    mag = _check_range("mag", mag, 0, WORD_MAX)
     half = 1 << (params.phase_bits - 1)
     phase = _check_range("phase", phase, -half, half - 1)
     if mag.shape != phase.shape:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .formats import (KMAX, OUTPUT_MAGNITUDE, OUTPUT_MASK, WEIGHT_FRAC, WORD_MAX, MAG_FRAC,
+from lutdnn.model.reference.formats import (KMAX, OUTPUT_MAGNITUDE, OUTPUT_MASK, WEIGHT_FRAC, WORD_MAX, MAG_FRAC,
                       decode_lut, rshift_round, saturate)
 
 

@@ -6,10 +6,12 @@ See docs/arithmetic.md for what each constant means.
 import numpy as np
 
 SPECTRUM_BITS = 16
+S16_MIN, S16_MAX = -(1 << (SPECTRUM_BITS - 1)), (1 << (SPECTRUM_BITS - 1)) - 1   # re, im words
 SPECTRUM_FRAC = 9          # spectrum words are X * 2**9 (|Re X|, |Im X| <= 64)
 MAG_FRAC = SPECTRUM_FRAC   # CORDIC magnitude: same units as the spectrum words
 WORD_BITS = 16             # activations (layer inputs/outputs) are u16
 WORD_MAX = (1 << WORD_BITS) - 1
+CODE_WIDTHS = (2, 3, 4, 8)   # code widths M the LUTs, the weight image and the code stream support
 LUT_VALUE_BITS = 8         # N: LUT values are s8, Q0.7
 KMAX = 8                   # largest virtual bit shift a LUT entry may carry
 WEIGHT_FRAC = LUT_VALUE_BITS - 1 + KMAX   # decoded weights are s16 in units of 2**-15
@@ -19,7 +21,6 @@ ACC_BITS = 48
 OUTPUT_MASK = 0
 OUTPUT_MAGNITUDE = 1
 
-_S16_MIN, _S16_MAX = -(1 << 15), (1 << 15) - 1
 
 
 def rshift_round(v, s):
@@ -42,7 +43,7 @@ def spectrum_to_words(spectrum):
     scale = float(1 << SPECTRUM_FRAC)
 
     def word(part):
-        return saturate(np.floor(part * scale + 0.5), _S16_MIN, _S16_MAX)
+        return saturate(np.floor(part * scale + 0.5), S16_MIN, S16_MAX)
 
     return word(spectrum.real), word(spectrum.imag)
 

@@ -9,8 +9,8 @@ calibrate the fraction bits.  Without it the knobs minimise weight MSE and
 import time
 from pathlib import Path
 
-from lutdnn.host.arguments import at_least
-from lutdnn.host.errors import CommandError
+from lutdnn.core.arguments import at_least
+from lutdnn.core.errors import CommandError
 
 
 def _fraction_bits(text):

@@ -1,8 +1,8 @@
 """The accelerator's AXI4-Lite register map, described once as data.
 
-The MyHDL decoder (lutdnn.hw.rtl.axi_lite), the driver (lutdnn.host.accelerator)
+The MyHDL decoder (lutdnn.hw.rtl.axi_lite), the driver (lutdnn.accelerator)
 and docs/register_map.md (checked by tests/test_register_map.py, printed by
-``python -m lutdnn.host.accelerator.registers``) all derive from
+``python -m lutdnn.accelerator.registers``) all derive from
 :data:`REGISTERS`.  Pure Python: the board imports it without MyHDL.
 """
 

@@ -16,7 +16,7 @@ returns float32 at 8 kHz with unit RMS (the mixer sets the level).
 
 import numpy as np
 
-from lutdnn.model.data_split import SAMPLE_RATE
+from lutdnn.model.data.data_split import SAMPLE_RATE
 
 COLOUR_EXPONENTS = (-2.0, 2.0)
 TREMOLO_HZ = (0.2, 8.0)

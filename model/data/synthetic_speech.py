@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lutdnn.model.data_split import SAMPLE_RATE, DataError, read_wav, write_wav
+from lutdnn.model.data.data_split import SAMPLE_RATE, DataError, read_wav, write_wav
 
 ESPEAK = "espeak-ng"
 ESPEAK_TIMEOUT_S = 30

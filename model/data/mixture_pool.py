@@ -29,11 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
-from lutdnn.model.augment import random_eq, reverberate
-from lutdnn.model.data_split import SPLITS, DataError, read_wav
-from lutdnn.model.mixing import LEVEL_DBFS, SEGMENT_SAMPLES, layouts, mix, render
-from lutdnn.model.mixtures import load_manifest
-from lutdnn.model.noise_synthesis import babble, random_coloured_noise
+from lutdnn.model.data.augment import random_eq, reverberate
+from lutdnn.model.data.data_split import SPLITS, DataError, read_wav
+from lutdnn.model.data.mixing import LEVEL_DBFS, SEGMENT_SAMPLES, layouts, mix, render
+from lutdnn.model.data.mixtures import load_manifest
+from lutdnn.model.data.noise_synthesis import babble, random_coloured_noise
 
 NOISE_KINDS = ("recorded", "coloured", "babble")
 
@@ -49,11 +49,6 @@ class Recipe:
     speech_eq: float = 0.5
     reverb: float = 0.3
     noise_eq: float = 0.5
-
-
-# The paper's kind of training data, for comparison: FSDD and recorded noise, no augmentation.
-BASELINE_RECIPE = Recipe(synthetic_share=0.0, noise_shares=(1.0, 0.0, 0.0), snr_db=(0.0, 5.0),
-                         speech_eq=0.0, reverb=0.0, noise_eq=0.0)
 
 
 class MixturePool:

@@ -24,8 +24,8 @@ import numpy as np
 import soundfile as sf
 from scipy.io import wavfile
 
-from lutdnn.host import audio
-from lutdnn.host.framing import SAMPLE_RATE
+from lutdnn.core import audio
+from lutdnn.core.framing import SAMPLE_RATE
 
 SPLITS = ("train", "validation", "test")
 TRAIN_SPEAKERS = ("george", "jackson", "lucas", "nicolas")

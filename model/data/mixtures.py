@@ -2,7 +2,7 @@
 
 ``lutdnn data --speech DIR --noise DIR -o OUT [--seed N] [--synthetic-minutes X]``
 ``[--librispeech DIR] [--prompts DIR] [--extra-noise DIR ...]``
-applies the split of :mod:`lutdnn.model.data_split` (and :mod:`lutdnn.model.corpora`
+applies the split of :mod:`lutdnn.model.data.data_split` (and :mod:`lutdnn.model.data.corpora`
 for the added corpora) and writes::
 
     OUT/manifest.json
@@ -14,11 +14,11 @@ for the added corpora) and writes::
     OUT/synthetic/ood/NNNN.wav                        (espeak-ng sentences, held-out voices)
 
 Validation and test use every utterance of their split exactly once, packed
-in a random order into 3 s segments (:func:`lutdnn.model.mixing.layouts`),
+in a random order into 3 s segments (:func:`lutdnn.model.data.mixing.layouts`),
 each mixed with a random noise excerpt of the same split at 0 or 5 dB.  The
 training split is not written as mixtures: the manifest lists its pool
 (utterances, noise ranges, synthetic sentences) and
-:class:`lutdnn.model.mixture_pool.MixturePool` mixes fresh pairs every epoch.
+:class:`lutdnn.model.data.mixture_pool.MixturePool` mixes fresh pairs every epoch.
 
 Manifest (``format`` "lutdnn-mixtures", ``version`` 1): ``seed``,
 ``sample_rate``, ``segment_samples``, ``sources`` (the speech and noise
@@ -49,12 +49,14 @@ from pathlib import Path
 
 import numpy as np
 
-from lutdnn.host.arguments import at_least
-from lutdnn.host.errors import CommandError
-from lutdnn.model import corpora as added_corpora, noise_synthesis, synthetic_speech
-from lutdnn.model.data_split import (SAMPLE_RATE, SPLITS, DataError, load_noise, read_wav,
+from lutdnn.core.arguments import at_least
+from lutdnn.core.errors import CommandError
+from lutdnn.model.data import corpora as added_corpora
+from lutdnn.model.data import noise_synthesis
+from lutdnn.model.data import synthetic_speech
+from lutdnn.model.data.data_split import (SAMPLE_RATE, SPLITS, DataError, load_noise, read_wav,
                                      split_speech, wav_files, write_wav)
-from lutdnn.model.mixing import EVALUATION_SNRS_DB, GAP_S, LEVEL_DBFS, SEGMENT_SAMPLES, layouts, mix, render
+from lutdnn.model.data.mixing import EVALUATION_SNRS_DB, GAP_S, LEVEL_DBFS, SEGMENT_SAMPLES, layouts, mix, render
 
 MANIFEST = "manifest.json"
 FORMAT, VERSION = "lutdnn-mixtures", 1

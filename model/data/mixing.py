@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lutdnn.model.data_split import SAMPLE_RATE, DataError
+from lutdnn.model.data.data_split import SAMPLE_RATE, DataError
 
 SEGMENT_SAMPLES = 3 * SAMPLE_RATE
 GAP_S = (0.05, 0.3)

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from lutdnn.model.data_split import NOISE_SPLIT_ENDS, SPLITS, DataError, NoiseRange, read_wav, wav_files
+from lutdnn.model.data.data_split import NOISE_SPLIT_ENDS, SPLITS, DataError, NoiseRange, read_wav, wav_files
 
 PROMPT_TEST_VOICES = ("it_IT_f_Menardi", "ru_RU_f_IvrvoiceRU")
 PROMPT_VALIDATION_COUNT = 15

@@ -10,11 +10,11 @@ docs/driver.md describes the sequence; docs/register_map.md the registers.
 
 import numpy as np
 
-from lutdnn.host.framing import BINS, CONTEXT
+from lutdnn.core.framing import BINS, CONTEXT
 
-from . import protocol
-from . import registers as regs
-from .transport import AcceleratorError
+from lutdnn.accelerator import protocol
+from lutdnn.accelerator import registers as regs
+from lutdnn.accelerator.transport import AcceleratorError
 
 
 class StatusError(AcceleratorError):

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lutdnn.host.framing import BINS
-from lutdnn.model.reference.cordic import S16_MAX, S16_MIN
-from lutdnn.hw.rtl.shift_entry import representable
+from lutdnn.core.framing import BINS
+from lutdnn.model.reference.formats import CODE_WIDTHS, S16_MAX, S16_MIN
+from lutdnn.model.reference.shift_entry import representable
 
-from . import registers as regs
+from lutdnn.accelerator import registers as regs
 
-CODE_WIDTHS = (2, 3, 4, 8)   # code widths M the stream format defines
 SPECTRUM_BEATS = -(-BINS // 2)   # 129 (re, im) s16 pairs, two per 64-bit beat
 
 

@@ -14,7 +14,7 @@ these functions do not care about absolute gain.
 import numpy as np
 from scipy.signal import fftconvolve, sosfilt
 
-from lutdnn.model.data_split import SAMPLE_RATE
+from lutdnn.model.data.data_split import SAMPLE_RATE
 
 EQ_BANDS = (1, 3)
 EQ_CENTRE_HZ = (100.0, 3500.0)

@@ -15,8 +15,8 @@ import numpy as np
 import soundfile as sf
 from scipy.signal import resample_poly
 
-from .atomic_write import atomic_path
-from .framing import SAMPLE_RATE, WINDOW
+from lutdnn.core.atomic_write import atomic_path
+from lutdnn.core.framing import SAMPLE_RATE, WINDOW
 
 # output containers by file-name suffix, with the sample formats each can hold
 OUTPUT_FORMATS = {".wav": ("WAV", ("PCM_16", "PCM_24", "PCM_32", "FLOAT", "DOUBLE")),

@@ -8,7 +8,7 @@ instead of a traceback.  setup.py's ``extras_require`` lists the same names.
 
 import importlib
 
-from .errors import CommandError
+from lutdnn.core.errors import CommandError
 
 # import name -> the extra of setup.py that installs it
 EXTRA_OF = {"torch": "train", "tqdm": "train", "myhdl": "hw", "pystoi": "eval", "matplotlib": "eval"}
