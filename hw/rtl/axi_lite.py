@@ -9,8 +9,7 @@ from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, 
 
 from lutdnn.model.reference.formats import KMAX
 
-from lutdnn.hw.rtl.axi_stream import WAIT_LIMIT, StreamTimeout
-from lutdnn.hw.rtl.interfaces import Configuration, FrameStatus, LutWrite, bias_write_port
+from lutdnn.hw.rtl.interfaces import Configuration, FrameStatus, LutWrite, bias_write_port, wait_until
 
 from lutdnn.accelerator.registers import ADDR_BITS, DATA_BITS, ID_VALUE, REGISTER_MAP_VERSION, \
     STATUS_CAUSE_LSB, address, bit, field
@@ -78,13 +77,6 @@ class AxiLite:
         self.rvalid = Signal(bool(0))
         self.rready = Signal(bool(0))
 
-    def _wait(self, clk, flag, what):
-        for _ in range(WAIT_LIMIT):
-            yield clk.posedge
-            if flag():
-                return
-        raise StreamTimeout(f"AXI-Lite slave never answered the {what}")
-
     def write(self, clk, addr, data):
         """Testbench generator: one write transaction (address and data together)."""
         self.awaddr.next = addr
@@ -93,10 +85,10 @@ class AxiLite:
         self.wstrb.next = 0xF
         self.wvalid.next = 1
         self.bready.next = 1
-        yield from self._wait(clk, lambda: bool(self.awready), "write address")
+        yield from wait_until(clk, lambda: bool(self.awready), "the AXI-Lite slave's AWREADY")
         self.awvalid.next = 0
         self.wvalid.next = 0
-        yield from self._wait(clk, lambda: bool(self.bvalid), "write response")
+        yield from wait_until(clk, lambda: bool(self.bvalid), "the AXI-Lite slave's BVALID")
         self.bready.next = 0
 
     def read(self, clk, addr, result):
@@ -104,9 +96,9 @@ class AxiLite:
         self.araddr.next = addr
         self.arvalid.next = 1
         self.rready.next = 1
-        yield from self._wait(clk, lambda: bool(self.arready), "read address")
+        yield from wait_until(clk, lambda: bool(self.arready), "the AXI-Lite slave's ARREADY")
         self.arvalid.next = 0
-        yield from self._wait(clk, lambda: bool(self.rvalid), "read data")
+        yield from wait_until(clk, lambda: bool(self.rvalid), "the AXI-Lite slave's RVALID")
         result.append(int(self.rdata))
         self.rready.next = 0
 
