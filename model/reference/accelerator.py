@@ -11,14 +11,15 @@ import numpy as np
 
 from lutdnn.host.framing import BINS, CONTEXT, stack_context
 
-from . import cordic
-from .dnn import output_stage
+from . import cordic_fast as cordic
+from .dnn import DecodedLayer, output_stage
 
 
 class Accelerator:
     def __init__(self, image):
         """``image``: a :class:`lutdnn.model.weight_image.WeightImage`."""
         self.image = image
+        self.layers = [DecodedLayer(layer) for layer in image.layers]   # the weights as loaded
         self.reset()
 
     def reset(self):
@@ -33,7 +34,7 @@ class Accelerator:
         frames = np.concatenate([self._history, mag])
         self._history = frames[len(frames) - (CONTEXT - 1):]
         y = stack_context(frames)[CONTEXT - 1:]
-        for layer in self.image.layers:
+        for layer in self.layers:
             y = layer.forward(y)
         last = self.image.layers[-1]
         enhanced = output_stage(y, mag, self.image.output_mode, last.out_frac, self.image.mask_floor)
