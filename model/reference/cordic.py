@@ -99,12 +99,12 @@ class CordicParams:
         return tuple(int(round(math.atan(2.0 ** -i) / (2 * math.pi) * turn))
                      for i in range(self.iterations))
 
-    @property
+    @cached_property
     def gain(self):
         """CORDIC gain ``K = prod sqrt(1 + 2**-2i)`` of the chosen iterations (float)."""
         return math.prod(math.sqrt(1.0 + 2.0 ** (-2 * i)) for i in range(self.iterations))
 
-    @property
+    @cached_property
     def gain_compensation(self):
         """``round(2**gain_frac_bits / K)``: the integer constant that removes the gain."""
         return int(round((1 << self.gain_frac_bits) / self.gain))

@@ -65,15 +65,15 @@ def vectoring(re, im, params=DEFAULT_PARAMS):
 
 @lru_cache(maxsize=4)
 def _rotation_signs(params):
-    """``(iterations, 2**phase_bits)`` int8 decisions of rotation for every phase word (offset by half a turn)."""
+    """``(2**phase_bits, iterations)`` int8 decisions of rotation for every phase word (offset by half a turn)."""
     half = 1 << (params.phase_bits - 1)
     phase = np.arange(-half, half, dtype=np.int64)
     back = (phase >= (half >> 1)) | (phase < -(half >> 1))
     z = wrap(np.where(back, phase + half, phase), params.phase_bits) << params.phase_guard_bits
-    signs = np.empty((params.iterations, len(phase)), np.int8)   # 4.7 MB at 18 bits
+    signs = np.empty((len(phase), params.iterations), np.int8)   # 4.7 MB at 18 bits; a word's signs together
     for i, atan in enumerate(params.atan_table):
         clockwise = z < 0   # as cordic.rotation
-        signs[i] = np.where(clockwise, 1, -1)
+        signs[:, i] = np.where(clockwise, 1, -1)
         z += np.where(clockwise, atan, -atan)
     return signs
 
@@ -90,7 +90,7 @@ def rotation(mag, phase, params=DEFAULT_PARAMS):
     m = rshift_round(mag.reshape(-1) * params.gain_compensation, params.gain_frac_bits - g)
     back = (phase >= (half >> 1)) | (phase < -(half >> 1))
     x, y = np.where(back, -m, m), np.zeros_like(m)
-    _micro_rotations(x, y, _rotation_signs(params)[:, phase + half].astype(np.int64))
+    _micro_rotations(x, y, np.ascontiguousarray(_rotation_signs(params)[phase + half].T, np.int64))
     re = saturate(rshift_round(x, g), S16_MIN, S16_MAX)
     im = saturate(rshift_round(y, g), S16_MIN, S16_MAX)
     return re.reshape(shape), im.reshape(shape)
