@@ -34,7 +34,7 @@ def random_words(rng, n):
     return re, im
 
 
-def test_vectoring_random_and_extreme_words():
+def test_vectoring_random_and_extreme_words():   # 100081 words: several chunks
     rng = np.random.default_rng(11)
     re, im = random_words(rng, 100_000)
     edge_re, edge_im = (a.reshape(-1) for a in np.meshgrid(EDGES, EDGES))   # axes, diagonals, full scale
@@ -68,6 +68,9 @@ def test_any_shape_and_the_same_refusals():
     assert_same_words(cordic_fast.vectoring(re, im), cordic.vectoring(re, im))
     mag, phase = cordic.vectoring(re, im)
     assert_same_words(cordic_fast.rotation(mag, phase), cordic.rotation(mag, phase))
+    empty = np.zeros((0, 129), np.int64)
+    assert_same_words(cordic_fast.vectoring(empty, empty), cordic.vectoring(empty, empty))
+    assert_same_words(cordic_fast.rotation(empty, empty), cordic.rotation(empty, empty))
     for fast, ref, args in [(cordic_fast.vectoring, cordic.vectoring, (np.array([S16_MAX + 1]), np.array([0]))),
                             (cordic_fast.rotation, cordic.rotation, (np.array([1.0]), np.array([0])))]:
         with pytest.raises((ValueError, TypeError)) as want:

@@ -14,6 +14,9 @@ cut it:
   kept and ``z`` is summed once at the end: ``z0 + sum_i d_i * atan_i``;
 - rotation's decisions depend on the phase word alone, so the signs of every
   one of the ``2**phase_bits`` words are tabulated once per parameter set.
+
+Large batches (file mode) go :data:`CHUNK` elements at a time, which bounds
+the memory of the per-iteration sign arrays.
 """
 
 from functools import lru_cache
@@ -22,6 +25,8 @@ import numpy as np
 
 from .cordic import DEFAULT_PARAMS, S16_MAX, S16_MIN, U16_MAX, _check_range, wrap
 from .formats import rshift_round, saturate
+
+CHUNK = 1 << 14   # elements at once (127 frames): the work arrays stay near 2 MB in file mode
 
 
 def _micro_rotations(x, y, signs, sign_of_y=False):
@@ -49,9 +54,20 @@ def vectoring(re, im, params=DEFAULT_PARAMS):
     im = _check_range("im", im, S16_MIN, S16_MAX)
     if re.shape != im.shape:
         raise ValueError(f"CORDIC re and im differ in shape: {re.shape} vs {im.shape}")
-    shape, g = re.shape, params.guard_bits
-    left = (re < 0).reshape(-1)
-    x, y = re.reshape(-1) << g, im.reshape(-1) << g
+    return tuple(part.reshape(re.shape) for part in _in_chunks(_vectoring, re, im, params))
+
+
+def _in_chunks(run, a, b, params):
+    """``run`` over flat chunks of :data:`CHUNK` elements of ``a`` and ``b``; its outputs joined."""
+    a, b = a.reshape(-1), b.reshape(-1)
+    parts = [run(a[i:i + CHUNK], b[i:i + CHUNK], params) for i in range(0, max(len(a), 1), CHUNK)]
+    return tuple(np.concatenate(out) for out in zip(*parts))
+
+
+def _vectoring(re, im, params):
+    g = params.guard_bits
+    left = re < 0
+    x, y = re << g, im << g
     np.negative(x, out=x, where=left)      # the half turn into the right half plane
     np.negative(y, out=y, where=left)
     signs = np.empty((params.iterations, len(x)), np.int64)
@@ -59,8 +75,7 @@ def vectoring(re, im, params=DEFAULT_PARAMS):
     z = np.asarray(params.atan_table, np.int64) @ signs
     z -= left * (1 << (params.z_frac_bits - 1))
     mag = saturate(rshift_round(x * params.gain_compensation, params.gain_frac_bits + g), 0, U16_MAX)
-    phase = wrap(rshift_round(z, params.phase_guard_bits), params.phase_bits)
-    return mag.reshape(shape), phase.reshape(shape)
+    return mag, wrap(rshift_round(z, params.phase_guard_bits), params.phase_bits)
 
 
 @lru_cache(maxsize=4)
@@ -85,12 +100,13 @@ def rotation(mag, phase, params=DEFAULT_PARAMS):
     phase = _check_range("phase", phase, -half, half - 1)
     if mag.shape != phase.shape:
         raise ValueError(f"CORDIC mag and phase differ in shape: {mag.shape} vs {phase.shape}")
-    shape, g = mag.shape, params.guard_bits
-    phase = phase.reshape(-1)
-    m = rshift_round(mag.reshape(-1) * params.gain_compensation, params.gain_frac_bits - g)
+    return tuple(part.reshape(mag.shape) for part in _in_chunks(_rotation, mag, phase, params))
+
+
+def _rotation(mag, phase, params):
+    g, half = params.guard_bits, 1 << (params.phase_bits - 1)
+    m = rshift_round(mag * params.gain_compensation, params.gain_frac_bits - g)
     back = (phase >= (half >> 1)) | (phase < -(half >> 1))
     x, y = np.where(back, -m, m), np.zeros_like(m)
     _micro_rotations(x, y, np.ascontiguousarray(_rotation_signs(params)[phase + half].T, np.int64))
-    re = saturate(rshift_round(x, g), S16_MIN, S16_MAX)
-    im = saturate(rshift_round(y, g), S16_MIN, S16_MAX)
-    return re.reshape(shape), im.reshape(shape)
+    return saturate(rshift_round(x, g), S16_MIN, S16_MAX), saturate(rshift_round(y, g), S16_MIN, S16_MAX)
