@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .cordic import DEFAULT_PARAMS, S16_MAX, S16_MIN, U16_MAX, _check_range, wrap
+from .cordic import DEFAULT_PARAMS, S16_MAX, S16_MIN, U16_MAX, rotation_inputs, vectoring_inputs, wrap
 from .formats import rshift_round, saturate
 
 CHUNK = 1 << 14   # elements at once (127 frames): the work arrays stay near 2 MB in file mode
@@ -50,10 +50,7 @@ def _micro_rotations(x, y, signs, sign_of_y=False):
 
 def vectoring(re, im, params=DEFAULT_PARAMS):
     """:func:`cordic.vectoring`, the same words."""
-    re = _check_range("re", re, S16_MIN, S16_MAX)
-    im = _check_range("im", im, S16_MIN, S16_MAX)
-    if re.shape != im.shape:
-        raise ValueError(f"CORDIC re and im differ in shape: {re.shape} vs {im.shape}")
+    re, im = vectoring_inputs(re, im)
     return tuple(part.reshape(re.shape) for part in _in_chunks(_vectoring, re, im, params))
 
 
@@ -95,11 +92,7 @@ def _rotation_signs(params):
 
 def rotation(mag, phase, params=DEFAULT_PARAMS):
     """:func:`cordic.rotation`, the same words."""
-    mag = _check_range("mag", mag, 0, U16_MAX)
-    half = 1 << (params.phase_bits - 1)
-    phase = _check_range("phase", phase, -half, half - 1)
-    if mag.shape != phase.shape:
-        raise ValueError(f"CORDIC mag and phase differ in shape: {mag.shape} vs {phase.shape}")
+    mag, phase = rotation_inputs(mag, phase, params)
     return tuple(part.reshape(mag.shape) for part in _in_chunks(_rotation, mag, phase, params))
 
 
