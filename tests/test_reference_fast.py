@@ -3,14 +3,15 @@
 model.reference.cordic and IntLayer.forward define the arithmetic (the RTL is
 checked against them); the accelerator runs cordic_fast and DecodedLayer
 (decoded once) frame after frame.  Every phase word, random and extreme words,
-other CORDIC widths and whole pipelines are compared.
+other CORDIC widths and whole pipelines are compared, with cordic_fast's
+numpy loop and with its C loop (cordic_native).
 """
 
 import numpy as np
 import pytest
 
 from lutdnn.host.framing import BINS, stack_context
-from lutdnn.model.reference import cordic, cordic_fast
+from lutdnn.model.reference import cordic, cordic_fast, cordic_native
 from lutdnn.model.reference.accelerator import Accelerator
 from lutdnn.model.reference.cordic import S16_MAX, S16_MIN, U16_MAX, CordicParams
 from lutdnn.model.reference.dnn import output_stage
@@ -19,6 +20,19 @@ from lutdnn.model.weight_image import resolve
 EDGES = np.array([S16_MIN, S16_MIN + 1, -4097, -1, 0, 1, 4096, S16_MAX - 1, S16_MAX])
 OTHER_PARAMS = [CordicParams(iterations=12, guard_bits=2, phase_bits=12, phase_guard_bits=2, gain_frac_bits=14),
                 CordicParams(iterations=24, guard_bits=6, phase_bits=20, phase_guard_bits=5, gain_frac_bits=20)]
+
+
+@pytest.fixture(params=["numpy", "C"], autouse=True)
+def loop(request, monkeypatch, tmp_path_factory):
+    """Every test runs with each micro-rotation loop (the C one built into a fresh cache)."""
+    if request.param == "numpy":
+        chosen = cordic_fast.numpy_micro_rotations
+    else:
+        chosen = cordic_native.load(tmp_path_factory.mktemp("cache"))
+        if chosen is None:
+            pytest.skip("no working C compiler (cc or $CC): cordic_fast runs its numpy loop")
+    monkeypatch.setattr(cordic_fast, "micro_rotations", lambda: chosen)
+    return chosen
 
 
 def assert_same_words(got, want):
@@ -103,3 +117,14 @@ def test_accelerator_equals_the_reference_pieces_frame_by_frame_and_in_blocks():
     acc.reset()
     blocks = [acc.process(re[t:t + 7], im[t:t + 7]) for t in range(0, frames, 7)]
     assert_same_words([np.concatenate(part) for part in zip(*blocks)], want)
+
+
+def test_the_c_loop_refuses_arrays_it_cannot_write_safely(loop):
+    if loop is cordic_fast.numpy_micro_rotations:
+        pytest.skip("the C loop's own guard")
+    x = np.zeros(8, np.int64)
+    for bad in (np.zeros(8, np.int32), np.zeros(16, np.int64)[::2]):
+        with pytest.raises(ValueError, match="C-contiguous int64"):
+            loop(bad, x.copy(), np.zeros((18, 8), np.int64))
+    with pytest.raises(ValueError, match="signs"):
+        loop(x.copy(), x.copy(), np.zeros((18, 7), np.int64))

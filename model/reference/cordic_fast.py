@@ -1,35 +1,38 @@
 """The CORDIC of :mod:`cordic`, rearranged for speed: same words out, far fewer numpy calls.
 
 :mod:`cordic` is the definition (the hardware is checked against it); this
-module gives the same results bit for bit (tests/test_cordic_fast.py tries
-every phase word and random and extreme words) and is what the accelerator
+module gives the same results bit for bit (tests/test_reference_fast.py
+tries every phase word and random and extreme words) and is what the accelerator
 model runs frame after frame.  A live hop is one frame of 129 bins, so the
 cost is the number of numpy calls, not the arithmetic; three rearrangements
 cut it:
 
 - each iteration's decision is a sign ``d = +-1`` and both micro-rotation
-  updates use ``d * (v >> i)``, so ``x`` and ``y`` are shifted as one ``(2, n)``
-  array and updated in place into preallocated buffers;
+  updates are ``d * (v >> i)``: no np.where, and every step writes in place
+  into buffers allocated once per call;
 - vectoring's angle ``z`` never feeds back into the decisions, so the signs are
   kept and ``z`` is summed once at the end: ``z0 + sum_i d_i * atan_i``;
 - rotation's decisions depend on the phase word alone, so the signs of every
   one of the ``2**phase_bits`` words are tabulated once per parameter set.
 
 Large batches (file mode) go :data:`CHUNK` elements at a time, which bounds
-the memory of the per-iteration sign arrays.
+the memory of the per-iteration sign arrays.  Even so a frame costs about 250
+numpy calls; the same loop in C (cordic_native, built on first use where a C
+compiler is found) replaces them, so the numpy loop is what runs without one.
 """
 
 from functools import lru_cache
 
 import numpy as np
 
+from . import cordic_native
 from .cordic import DEFAULT_PARAMS, S16_MAX, S16_MIN, U16_MAX, rotation_inputs, vectoring_inputs, wrap
 from .formats import rshift_round, saturate
 
 CHUNK = 1 << 14   # elements at once (127 frames): the work arrays stay near 2 MB in file mode
 
 
-def _micro_rotations(x, y, signs, sign_of_y=False):
+def numpy_micro_rotations(x, y, signs, sign_of_y=False):
     """The iterations on ``x``, ``y`` in place: ``x += d*(y>>i)``, ``y -= d*(x>>i)``.
 
     ``signs`` ``(iterations, n)``: the decisions ``d``, or (``sign_of_y``)
@@ -46,6 +49,12 @@ def _micro_rotations(x, y, signs, sign_of_y=False):
         np.multiply(sy, d, out=sy)
         np.add(x, sy, out=x)
         np.subtract(y, sx, out=y)
+
+
+@lru_cache(maxsize=1)
+def micro_rotations():
+    """The loop: cordic_native's C where it can be built (once per machine), else :func:`numpy_micro_rotations`."""
+    return cordic_native.load() or numpy_micro_rotations
 
 
 def vectoring(re, im, params=DEFAULT_PARAMS):
@@ -68,7 +77,7 @@ def _vectoring(re, im, params):
     np.negative(x, out=x, where=left)      # the half turn into the right half plane
     np.negative(y, out=y, where=left)
     signs = np.empty((params.iterations, len(x)), np.int64)
-    _micro_rotations(x, y, signs, sign_of_y=True)
+    micro_rotations()(x, y, signs, sign_of_y=True)
     z = np.asarray(params.atan_table, np.int64) @ signs
     z -= left * (1 << (params.z_frac_bits - 1))
     mag = saturate(rshift_round(x * params.gain_compensation, params.gain_frac_bits + g), 0, U16_MAX)
@@ -101,5 +110,5 @@ def _rotation(mag, phase, params):
     m = rshift_round(mag * params.gain_compensation, params.gain_frac_bits - g)
     back = (phase >= (half >> 1)) | (phase < -(half >> 1))
     x, y = np.where(back, -m, m), np.zeros_like(m)
-    _micro_rotations(x, y, np.ascontiguousarray(_rotation_signs(params)[phase + half].T, np.int64))
+    micro_rotations()(x, y, np.ascontiguousarray(_rotation_signs(params)[phase + half].T, np.int64))
     return saturate(rshift_round(x, g), S16_MIN, S16_MAX), saturate(rshift_round(y, g), S16_MIN, S16_MAX)
