@@ -25,17 +25,29 @@ COMMAND_MODULES = [
 ]
 
 
-def build_parser():
+# the module of each command, so that running one imports only its own: the others pull in
+# scipy.signal and torch, 100 MB and more that `lutdnn enhance` on a 512 MB board cannot spare
+# (tests/test_enhance_memory_path.py checks this table against what the modules register)
+COMMAND_MODULE = {"data": "lutdnn.model.data.mixtures", "train": "lutdnn.model.train_cli",
+                  "quantize": "lutdnn.model.quantize.cli", "eval": "lutdnn.host.evaluate",
+                  "enhance": "lutdnn.host.enhance", "demo": "lutdnn.host.demo", "live": "lutdnn.host.live",
+                  "hw": "lutdnn.hw.flow.cli", "verilog": "lutdnn.hw.flow.cli", "report": "lutdnn.hw.flow.cli"}
+
+
+def build_parser(argv=()):
+    """The parser of every command; of only one when ``argv`` starts with a command's name."""
     parser = argparse.ArgumentParser(prog="lutdnn", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"lutdnn {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    command = argv[0] if argv else None
+    for name in [COMMAND_MODULE[command]] if command in COMMAND_MODULE else COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv=None):
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     terminate_cleanly()
     try:

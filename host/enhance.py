@@ -3,7 +3,8 @@
 IN is a wav file or a folder of them (OUT is then a folder).  Each recording
 is read at any rate/format (host.audio), fed through the streaming engine
 (host.stream, the same path as ``lutdnn live``) and written back at the
-input's rate and length.  In folder mode a bad file is
+input's rate and length, block by block: memory does not grow with the
+recording's length.  In folder mode a bad file is
 reported and the others are still done; the exit status is 1 if any failed.
 What a folder run skips (subfolders, other files) is said, outputs that would
 overwrite an input or replace something that is not a regular file are
@@ -16,10 +17,10 @@ import sys
 from pathlib import Path
 
 from lutdnn.core.atomic_write import is_temporary, remove_stale
-from lutdnn.core.audio import OUTPUT_FORMATS, AudioError, output_format, read_recording, to_file_rate, write_audio
+from lutdnn.core.audio import OUTPUT_FORMATS, AudioError, audio_writer, file_rate_blocks, output_format, stream_recording
 from lutdnn.host.backends import BACKENDS, open_backend
 from lutdnn.core.errors import CommandError
-from lutdnn.host.stream import enhance_signal
+from lutdnn.host.stream import enhance_blocks
 
 
 # the option each backend reads its network from; the other one is refused rather than ignored
@@ -80,16 +81,18 @@ def check_output(dst, src):
 def enhance_file(src, dst, backend):
     check_input(src)
     check_output(dst, src)
-    rec = read_recording(src)
-    for warning in rec.warnings:
-        print(f"lutdnn: warning: {warning}", file=sys.stderr)
-    if rec.channels > 1:
-        print(f"{src}: {rec.channels} channels downmixed to mono", file=sys.stderr)
-    y = to_file_rate(enhance_signal(rec.signal, backend), rec)
-    clipped = write_audio(dst, y, rec.rate, rec.subtype)
-    if clipped:
-        print(f"lutdnn: warning: {dst}: {clipped} of {len(y)} samples ({100 * clipped / len(y):.1f} %) "
-              f"exceeded full scale and were clipped (the input is too loud)", file=sys.stderr)
+    with stream_recording(src) as (rec, blocks):
+        for warning in rec.warnings:
+            print(f"lutdnn: warning: {warning}", file=sys.stderr)
+        if rec.channels > 1:
+            print(f"{src}: {rec.channels} channels downmixed to mono", file=sys.stderr)
+        with audio_writer(dst, rec.rate, rec.subtype) as out:
+            for block in file_rate_blocks(enhance_blocks(blocks, backend), rec):
+                out.write(block)
+    if out.clipped:
+        print(f"lutdnn: warning: {dst}: {out.clipped} of {out.written} samples "
+              f"({100 * out.clipped / out.written:.1f} %) exceeded full scale and were clipped "
+              f"(the input is too loud)", file=sys.stderr)
 
 
 def folder_inputs(src):

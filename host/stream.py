@@ -46,12 +46,30 @@ class StreamEngine:
 
 def enhance_signal(signal, backend, level=None):
     """8 kHz float signal -> enhanced signal of the same length (the stream, realigned by :data:`DELAY`)."""
+    return np.concatenate(list(enhance_blocks([signal], backend, level)))
+
+
+def enhance_blocks(blocks, backend, level=None):
+    """8 kHz blocks of any sizes -> the enhanced signal, as many samples in all, realigned by :data:`DELAY`.
+
+    The engine always gets :data:`FILE_BLOCK_HOPS` hops at a time (the last
+    call fewer, with the zeros that flush the delay), whatever the input's
+    blocks, so a recording gives the same samples however it is read (the
+    float backend's matrix product may round differently for one frame than
+    for many).
+    """
     engine = StreamEngine(backend, level)
-    signal = np.asarray(signal, dtype=np.float64)
-    hops = -(-(len(signal) + DELAY) // HOP)
-    padded = np.zeros(hops * HOP)
-    padded[:len(signal)] = signal
-    block = FILE_BLOCK_HOPS * HOP
-    for i in range(0, len(padded), block):   # in place: a block's output replaces its input
-        padded[i:i + block] = engine.process(padded[i:i + block])
-    return padded[DELAY:DELAY + len(signal)]
+    step = FILE_BLOCK_HOPS * HOP
+    pending, skip = np.zeros(0), DELAY
+    for block in blocks:
+        pending = np.concatenate([pending, np.asarray(block, dtype=np.float64)])
+        whole = len(pending) - len(pending) % step
+        for i in range(0, whole, step):
+            out = engine.process(pending[i:i + step])
+            yield out[skip:]
+            skip = 0
+        pending = pending[whole:]
+    tail = np.zeros(-(-(len(pending) + DELAY) // HOP) * HOP)   # the zeros that push the last DELAY samples out
+    tail[:len(pending)] = pending
+    out = np.concatenate([engine.process(tail[i:i + step]) for i in range(0, len(tail), step)])
+    yield out[skip:len(pending) + DELAY]

@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(iverilog verilator yosys libportaudio2 espeak-ng tcl)
 # the live demo's CI: a JACK dummy server (jackd2) and a JACK wav player (jack-tools)
 APT_PACKAGES+=(jackd2 jack-tools)
+# a C compiler: the sim backend's CORDIC loop (model/reference/cordic_native.py, numpy without it)
+APT_PACKAGES+=(gcc)
 PYTHON=${PYTHON:-python3}
 
 missing=()

@@ -10,7 +10,7 @@ import pytest
 from myhdl import StopSimulation, always, block, delay, instance
 
 from lutdnn.hw.flow.icarus import cosimulation
-from lutdnn.hw.flow.tools import missing_tools
+from lutdnn.core.tools import missing_tools
 
 HALF_PERIOD = 5
 HASH_SEEDS = ("1", "2", "3")

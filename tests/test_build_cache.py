@@ -2,7 +2,7 @@
 
 import os
 
-from lutdnn.hw.flow.build_cache import build_once
+from lutdnn.core.build_cache import build_once
 
 
 def test_a_damaged_or_unrecorded_artefact_is_rebuilt(tmp_path):

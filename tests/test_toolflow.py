@@ -13,7 +13,7 @@ from lutdnn.hw.flow.convert import convert
 from lutdnn.hw.flow.icarus import cosimulation, port_signals
 from lutdnn.hw.flow.lint import LintError, lint
 from lutdnn.hw.flow.synthesis import XC7Z020, resources_from_stat, synthesize
-from lutdnn.hw.flow.tools import ToolError, run_tool
+from lutdnn.core.tools import ToolError, run_tool
 from lutdnn.hw.flow.vpi import find_vpi_sources, myhdl_vpi
 
 

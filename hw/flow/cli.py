@@ -69,7 +69,7 @@ def timing_image(lanes, code_bits):
 def measure_cycles(args):
     from lutdnn.core.framing import BINS
     from lutdnn.model import weight_image
-    from lutdnn.hw.flow.tools import ToolError
+    from lutdnn.core.tools import ToolError
     from lutdnn.hw.flow.verilator_model import VerilatorModel
     if args.image:
         try:
@@ -106,7 +106,7 @@ def run_report(args):
     if args.no_synth:
         return 0
     from lutdnn.hw.flow.synthesis import synthesize
-    from lutdnn.hw.flow.tools import ToolError
+    from lutdnn.core.tools import ToolError
     from lutdnn.hw.flow.top_verilog import TOP, generate_verilog
     with tempfile.TemporaryDirectory(prefix="lutdnn-hw-report-") as tmp:
         try:

@@ -6,7 +6,7 @@ design may add its own waiver files.
 
 from pathlib import Path
 
-from lutdnn.hw.flow.tools import ToolError, run_tool
+from lutdnn.core.tools import ToolError, run_tool
 
 WAIVERS = Path(__file__).with_name("verilator_waivers.vlt")
 LINT_TIMEOUT_S = 120

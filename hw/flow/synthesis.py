@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from lutdnn.hw.flow.tools import run_tool
+from lutdnn.core.tools import run_tool
 
 SYNTH_TIMEOUT_S = 600
 

@@ -25,8 +25,8 @@ from lutdnn.accelerator.transport import AcceleratorError, Transport, TransportT
 
 from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
 from lutdnn.core.atomic_write import atomic_path
-from lutdnn.hw.flow.build_cache import build_once, default_cache_dir
-from lutdnn.hw.flow.tools import ToolError, require_tool, run_tool
+from lutdnn.core.build_cache import build_once, default_cache_dir
+from lutdnn.core.tools import ToolError, require_tool, run_tool
 from lutdnn.hw.flow.top_verilog import TOP, generate_verilog
 
 HARNESS = Path(__file__).with_name("verilator_harness.cpp")

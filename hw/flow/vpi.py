@@ -15,8 +15,8 @@ from pathlib import Path
 
 import myhdl
 
-from lutdnn.hw.flow.build_cache import build_once, default_cache_dir
-from lutdnn.hw.flow.tools import ToolError, run_tool
+from lutdnn.core.build_cache import build_once, default_cache_dir
+from lutdnn.core.tools import ToolError, run_tool
 
 VPI_SOURCES = ("myhdl.c", "myhdl_table.c")
 _SHARE = Path("share", "myhdl", "cosimulation", "icarus")

@@ -96,12 +96,12 @@ class CordicParams:
         return tuple(int(round(math.atan(2.0 ** -i) / (2 * math.pi) * turn))
                      for i in range(self.iterations))
 
-    @property
+    @cached_property
     def gain(self):
         """CORDIC gain ``K = prod sqrt(1 + 2**-2i)`` of the chosen iterations (float)."""
         return math.prod(math.sqrt(1.0 + 2.0 ** (-2 * i)) for i in range(self.iterations))
 
-    @property
+    @cached_property
     def gain_compensation(self):
         """``round(2**gain_frac_bits / K)``: the integer constant that removes the gain."""
         return int(round((1 << self.gain_frac_bits) / self.gain))
@@ -134,12 +134,28 @@ def _check_range(name, v, lo, hi):
     return v.astype(np.int64)
 
 
-def vectoring(re, im, params=DEFAULT_PARAMS):
-    """``(re, im)`` s16 -> ``(mag u16, phase s{phase_bits})``, int64 arrays of the same shape."""
+def vectoring_inputs(re, im):
+    """``re``, ``im`` as int64 arrays, refused unless s16 words of one shape."""
     re = _check_range("re", re, S16_MIN, S16_MAX)
     im = _check_range("im", im, S16_MIN, S16_MAX)
     if re.shape != im.shape:
         raise ValueError(f"CORDIC re and im differ in shape: {re.shape} vs {im.shape}")
+    return re, im
+
+
+def rotation_inputs(mag, phase, params):
+    """``mag``, ``phase`` as int64 arrays, refused unless u16 and phase words of one shape."""
+    mag = _check_range("mag", mag, 0, WORD_MAX)
+    half = 1 << (params.phase_bits - 1)
+    phase = _check_range("phase", phase, -half, half - 1)
+    if mag.shape != phase.shape:
+        raise ValueError(f"CORDIC mag and phase differ in shape: {mag.shape} vs {phase.shape}")
+    return mag, phase
+
+
+def vectoring(re, im, params=DEFAULT_PARAMS):
+    """``(re, im)`` s16 -> ``(mag u16, phase s{phase_bits})``, int64 arrays of the same shape."""
+    re, im = vectoring_inputs(re, im)
     g = params.guard_bits
     left = re < 0
     x = np.where(left, -re, re) << g
@@ -158,11 +174,8 @@ def vectoring(re, im, params=DEFAULT_PARAMS):
 
 def rotation(mag, phase, params=DEFAULT_PARAMS):
     """``(mag u16, phase s{phase_bits})`` -> ``(re, im)`` s16 (saturated), int64 arrays."""
-    mag = _check_range("mag", mag, 0, WORD_MAX)
+    mag, phase = rotation_inputs(mag, phase, params)
     half = 1 << (params.phase_bits - 1)
-    phase = _check_range("phase", phase, -half, half - 1)
-    if mag.shape != phase.shape:
-        raise ValueError(f"CORDIC mag and phase differ in shape: {mag.shape} vs {phase.shape}")
     g = params.guard_bits
     m = rshift_round(mag * params.gain_compensation, params.gain_frac_bits - g)
     # Top two phase bits differ <=> the angle lies outside [-pi/2, pi/2).

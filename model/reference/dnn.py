@@ -38,10 +38,28 @@ class IntLayer:
 
     def forward(self, x):
         """u16 words ``(frames, inputs)`` -> u16 words ``(frames, outputs)``."""
+        return DecodedLayer(self).forward(x)
+
+
+class DecodedLayer:
+    """An :class:`IntLayer` with its LUT decoded once, as the accelerator holds it after loading.
+
+    Decoding the codes into the weight matrix costs more than a frame's MAC,
+    so whoever runs many frames (the accelerator, frame after frame) decodes
+    once here; a later change to the IntLayer needs a new DecodedLayer.
+    """
+
+    def __init__(self, layer):
+        self.out_shift = layer.out_shift
         # float64 holds every partial sum exactly (|acc| < 2**42 < 2**53) and
         # its BLAS product is many times faster than numpy's integer one
-        acc = (np.asarray(x, np.float64) @ self.weights().T.astype(np.float64)).astype(np.int64)
-        acc += np.asarray(self.biases, np.int64) << (KMAX + self.in_frac)
+        self.weights_t = np.ascontiguousarray(layer.weights().T, np.float64)
+        self.bias = np.asarray(layer.biases, np.int64) << (KMAX + layer.in_frac)
+
+    def forward(self, x):
+        """u16 words ``(frames, inputs)`` -> u16 words ``(frames, outputs)``."""
+        acc = (np.asarray(x, np.float64) @ self.weights_t).astype(np.int64)
+        acc += self.bias
         return saturate(rshift_round(np.maximum(acc, 0), self.out_shift), 0, WORD_MAX)
 
 

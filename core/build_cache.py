@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from lutdnn.core import atomic_write
-from lutdnn.hw.flow.tools import ToolError
+from lutdnn.core.tools import ToolError
 
 LOCK_POLL_S = 0.1
 
