@@ -69,3 +69,45 @@ def test_fixed_level_is_the_whole_recording_gain():
     x = np.random.default_rng(3).standard_normal(640)
     assert np.array_equal(FixedLevel(level_gain(x, -25.0)).gains(x.reshape(-1, HOP)),
                           np.full(10, level_gain(x, -25.0)))
+
+
+def noise_floor_level():
+    from lutdnn.host.level import NoiseFloorLevel
+    return NoiseFloorLevel(-30.0, 0.05, 1.5, 64 / 8000)
+
+
+def noise_with_bursts(seconds=4.0, noise_dbfs=-50.0, burst_db=20.0):
+    """White noise at ``noise_dbfs`` plus a louder tone in every other 0.4 s (speech-like on/off)."""
+    rng = np.random.default_rng(7)
+    n = int(seconds * 8000)
+    x = rng.standard_normal(n) * 10 ** (noise_dbfs / 20)
+    on = (np.arange(n) // 3200) % 2 == 1
+    x[on] += np.sqrt(2) * 10 ** ((noise_dbfs + burst_db) / 20) * np.sin(2 * np.pi * 440 * np.arange(n) / 8000)[on]
+    return x
+
+
+def test_noise_floor_gain_follows_the_noise_not_the_bursts():
+    hops = noise_with_bursts().reshape(-1, 64)
+    gains = noise_floor_level().gains(hops)
+    settled = 20 * np.log10(gains[int(1.5 * 125):])
+    # the gain brings the -50 dBFS noise to -30 dBFS: +20 dB, whatever the bursts do
+    assert np.all(np.abs(settled - 20.0) < 2.0)
+
+
+def test_noise_floor_gain_is_the_same_for_any_split_into_blocks():
+    hops = noise_with_bursts().reshape(-1, 64)
+    whole = noise_floor_level().gains(hops)
+    level = noise_floor_level()
+    pieces = np.concatenate([level.gains(hops[i:i + 37]) for i in range(0, len(hops), 37)])
+    assert np.array_equal(whole, pieces)
+
+
+def test_noise_floor_gain_ignores_silence_and_bounds_the_depth():
+    x = np.concatenate([np.zeros(8000), 1e-4 * np.ones(4000), 0.1 * np.ones(4000)])   # silence, -80, -20 dBFS
+    gains = noise_floor_level().gains(x.reshape(-1, 64))
+    assert np.all(gains[:125] == 1.0)                                   # nothing heard yet
+    quiet = 20 * np.log10(gains[125 + 10:187])
+    assert np.all(np.abs(quiet - 50.0) < 0.01)                          # -80 dBFS brought to -30
+    loud = 20 * np.log10(gains[200:])
+    # the floor is held 35 dB below the loudest (-20 dBFS): -55 dBFS brought to -30, not -80
+    assert np.all(loud < 26.0) and np.all(np.abs(loud[-20:] - 25.0) < 0.01)
