@@ -81,11 +81,6 @@ class Recipe:
         return tuple(c for c, share in self.speech_shares if share > 0)
 
 
-# The paper's kind of training data, for comparison: FSDD and recorded noise, no augmentation.
-BASELINE_RECIPE = Recipe(speech_shares=(("fsdd", 1.0),), noise_shares=(1.0, 0.0, 0.0), snr_db=(0.0, 5.0),
-                         speech_eq=0.0, reverb=0.0, noise_eq=0.0)
-
-
 def _probabilities(shares):
     shares = np.asarray(shares, dtype=float)
     return shares / shares.sum()
