@@ -21,8 +21,8 @@ from tqdm import tqdm
 
 from lutdnn.host.atomic_write import atomic_path
 from lutdnn.host.errors import CommandError
-from lutdnn.host.framing import HOP, SAMPLE_RATE, analyze, frame_count, stack_context
-from lutdnn.host.level import NoiseFloorLevel, level_gain
+from lutdnn.host.framing import analyze, frame_count, stack_context
+from lutdnn.host.level import level_gain
 from lutdnn.model.mixture_pool import MixturePool
 from lutdnn.model.mixtures import read_items
 from lutdnn.model.network import EnhancementNet, NetConfig, save_model
@@ -32,7 +32,7 @@ from lutdnn.model.train_cli import TrainConfig, recipe_from
 LOSS_EPS = 1e-4   # keeps the gradient of a compressed magnitude finite at zero
 
 
-def pair_features(clean, noisy, input_shift, frames=None, target_gamma=1.0, frame_gains=1.0):
+def pair_features(clean, noisy, input_shift, frames=None, target_gamma=1.0):
     """(stacked scaled features, current noisy magnitude, target magnitude) as float32.
 
     The target is ``|S|**gamma * |X|**(1 - gamma)``: gamma = 1 is the clean
@@ -41,13 +41,10 @@ def pair_features(clean, noisy, input_shift, frames=None, target_gamma=1.0, fram
 
     ``frames`` picks a subset of the frames (all when None): neighbouring
     frames of one mixture are nearly alike, so a random subset of many
-    mixtures teaches more per step than every frame of a few.  ``frame_gains``
-    (one per frame, or one for all) scale each frame as the host's level does.
+    mixtures teaches more per step than every frame of a few.
     """
-    gains = np.reshape(frame_gains, (-1, 1))
     mag = np.abs(analyze(noisy))
-    target = np.abs(analyze(clean)) ** target_gamma * mag ** (1.0 - target_gamma) * gains
-    mag = mag * gains
+    target = np.abs(analyze(clean)) ** target_gamma * mag ** (1.0 - target_gamma)
     if frames is None:
         frames = np.arange(len(mag))
     stacked = stack_context(mag, frames)
@@ -55,37 +52,21 @@ def pair_features(clean, noisy, input_shift, frames=None, target_gamma=1.0, fram
             target[frames].astype(np.float32))
 
 
-def frame_gains(noisy, level):
-    """Per-frame gains of a causal ``level`` (host.level) for the frames of :func:`analyze`.
-
-    Frame ``i`` ends with hop ``i`` of the signal (the stream's order), the last
-    one with the zero padding.
-    """
-    hops = np.zeros(frame_count(len(noisy)) * HOP)
-    hops[:len(noisy)] = noisy
-    level.reset()
-    return level.gains(hops.reshape(-1, HOP))
-
-
-def batch_arrays(pairs, config, frame_share=1.0, rng=None, target_gamma=1.0, level=None):
+def batch_arrays(pairs, config, frame_share=1.0, rng=None, target_gamma=1.0):
     """Features of many pairs for a model of ``config`` (NetConfig), concatenated.
 
     Each pair is brought to the model's input level first, as the host does
-    at inference: by its whole RMS, or frame by frame by a causal ``level``
-    object (host.level); ``frame_share`` < 1 samples frames with ``rng``.
+    at inference; ``frame_share`` < 1 samples frames with ``rng``.
     """
     parts = []
     for clean, noisy in pairs:
-        if level is None:
-            gain = level_gain(noisy, config.level_dbfs)
-            clean, noisy, gains = clean * gain, noisy * gain, 1.0
-        else:
-            gains = frame_gains(noisy, level)
+        gain = level_gain(noisy, config.level_dbfs)
+        clean, noisy = clean * gain, noisy * gain
         frames = None
         if frame_share < 1.0:
             total = frame_count(len(noisy))
             frames = np.sort(rng.choice(total, max(1, int(total * frame_share)), replace=False))
-        parts.append(pair_features(clean, noisy, config.input_shift, frames, target_gamma, gains))
+        parts.append(pair_features(clean, noisy, config.input_shift, frames, target_gamma))
     return [torch.from_numpy(np.concatenate(p)) for p in zip(*parts)]
 
 
@@ -134,9 +115,7 @@ class Trainer:
         # the average of the clamped weights stays inside the clamp: it is a convex combination
         self.average = AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(config.ema_decay),
                                      use_buffers=False)
-        self.level = (NoiseFloorLevel(net.config.level_dbfs, 0.05, 1.5, HOP / SAMPLE_RATE)
-                      if config.level_statistic == "noise-floor" else None)
-        self.val = batch_arrays(validation_pairs, net.config, target_gamma=config.target_gamma, level=self.level)
+        self.val = batch_arrays(validation_pairs, net.config, target_gamma=config.target_gamma)
         self.epoch = 0
         self.best = (float("inf"), None)   # (validation loss, state_dict)
         self.history = []
@@ -149,7 +128,7 @@ class Trainer:
         for start in range(0, cfg.mixtures_per_epoch, cfg.chunk_mixtures):
             count = min(cfg.chunk_mixtures, cfg.mixtures_per_epoch - start)
             feats, mag, target = batch_arrays(zip(*self.pool.pairs(rng, count)), net.config,
-                                              cfg.frame_share, rng, cfg.target_gamma, self.level)
+                                              cfg.frame_share, rng, cfg.target_gamma)
             order = torch.from_numpy(rng.permutation(len(feats)))
             for b in range(0, len(order), cfg.batch_frames):
                 idx = order[b:b + cfg.batch_frames]
@@ -259,7 +238,7 @@ def run(args):
     cfg = TrainConfig(epochs=args.epochs, mixtures_per_epoch=args.mixtures, seed=args.seed,
                       patience=args.patience, loss_power=args.loss_power,
                       target_gamma=args.target_gamma, suppression_weight=args.suppression_weight,
-                      ema_decay=args.ema, loss_domain=args.loss_domain, level_statistic=args.level_statistic)
+                      ema_decay=args.ema, loss_domain=args.loss_domain)
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     net = EnhancementNet(net_config)

@@ -25,7 +25,6 @@ class TrainConfig:
     patience: int = 4
     loss_power: float = 1.0
     loss_domain: str = "magnitude"
-    level_statistic: str = "whole"
     target_gamma: float = 0.5
     suppression_weight: float = 4.0
     ema_decay: float = 0.995
@@ -103,7 +102,5 @@ def register(sub):
     p.add_argument("--mask-floor", type=float, default=SHIPPED_NET.mask_floor)
     p.add_argument("--level-dbfs", type=float, default=SHIPPED_NET.level_dbfs,
                    help="normalise each noisy input to this RMS level (dBFS) before the model")
-    p.add_argument("--level-statistic", choices=["whole", "noise-floor"], default=TrainConfig.level_statistic,
-                   help="bring the input to --level-dbfs by its whole RMS or frame by frame by its noise floor")
     p.add_argument("--resume", action="store_true", help="continue from OUT.ckpt if it exists")
     p.set_defaults(func=run)
