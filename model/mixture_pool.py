@@ -72,8 +72,9 @@ class Recipe:
         if any(not share >= 0 for share in shares) or not sum(s for _, s in self.speech_shares) > 0 \
                 or not sum(self.noise_shares) > 0:
             raise ValueError("speech and noise shares must be >= 0 with a positive sum")
-        if not 0 <= self.recorded_reverb <= 1:
-            raise ValueError(f"recorded_reverb is a share in [0, 1], got {self.recorded_reverb}")
+        for name in ("speech_eq", "reverb", "recorded_reverb", "noise_eq"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name} is a probability in [0, 1], got {getattr(self, name)}")
 
     @property
     def corpora(self):

@@ -120,6 +120,7 @@ def test_resume_refuses_a_checkpoint_with_non_finite_weights(small_mixtures, one
     (["--noise-folders", "street"], "no noise folder street in the data"),
     (["--recorded-reverb", "0.5"], "measured room responses but none were given"),
     (["--speech-mix", "fsdd=0"], "shares must be >= 0 with a positive sum"),
+    (["--reverb", "1.5"], "reverb is a probability in [0, 1], got 1.5"),
 ])
 def test_train_refuses_data_the_folder_does_not_hold(small_mixtures, tmp_path, capsys, options, message):
     assert train(small_mixtures, tmp_path / "m.npz", *options) == 2
