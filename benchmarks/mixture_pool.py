@@ -27,8 +27,9 @@ def main():
     args = parser.parse_args()
     started = time.perf_counter()
     pool = MixturePool.from_manifest(args.mixtures, "train")
-    print(f"load: {time.perf_counter() - started:.2f} s ({len(pool.speech)} FSDD utterances, "
-          f"{len(pool.synthetic)} synthetic sentences, {len(pool.recorded_noise)} noise ranges)")
+    speech = ", ".join(f"{len(utterances)} {corpus}" for corpus, utterances in pool.speech.items())
+    print(f"load: {time.perf_counter() - started:.2f} s (utterances: {speech}; "
+          f"{len(pool.recorded_noise)} noise ranges)")
     rng = np.random.default_rng(0)
     times = []
     for _ in range(args.repeats):

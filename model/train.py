@@ -23,10 +23,10 @@ from lutdnn.core.atomic_write import atomic_path
 from lutdnn.core.errors import CommandError
 from lutdnn.core.framing import analyze, frame_count, stack_context
 from lutdnn.core.level import level_gain
-from lutdnn.model.data.mixture_pool import MixturePool, Recipe
+from lutdnn.model.data.mixture_pool import MixturePool
 from lutdnn.model.data.mixtures import read_items
 from lutdnn.model.network import EnhancementNet, NetConfig, save_model
-from lutdnn.model.train_cli import TrainConfig
+from lutdnn.model.train_cli import TrainConfig, recipe_from
 
 
 LOSS_EPS = 1e-4   # keeps the gradient of a compressed magnitude finite at zero
@@ -70,18 +70,24 @@ def batch_arrays(pairs, config, frame_share=1.0, rng=None, target_gamma=1.0):
     return [torch.from_numpy(np.concatenate(p)) for p in zip(*parts)]
 
 
-def magnitude_loss(net, features, noisy_mag, clean_mag, power=1.0, suppression_weight=1.0):
-    """MSE between power-law compressed magnitudes (``power`` = 1: linear magnitude).
+def magnitude_loss(net, features, noisy_mag, clean_mag, power=1.0, suppression_weight=1.0, domain="magnitude"):
+    """MSE between power-law compressed magnitudes (``power`` = 1: linear magnitude), or between masks.
 
     Compression (e.g. 0.3) keeps quiet bins and high bands, which STOI weighs
     as much as the loud ones, from being drowned by the loud low bins.
+    ``domain="mask"`` compares the estimate's mask ``est / |X|`` with the
+    target's, capped at 1: every time-frequency bin counts alike, loud or
+    quiet, so the frames where noise dominates a band (target mask near 0)
+    weigh as much as the loud speech frames.
     ``suppression_weight`` > 1 weighs the error where the estimate falls below
     the target (speech removed) above the error where it exceeds it (noise
     left in): on speech and noise unlike its training data a network taught
     so errs towards passing the input through rather than cutting speech.
     """
     est = net.enhance_magnitude(features, noisy_mag)
-    if power != 1.0:
+    if domain == "mask":
+        est, clean_mag = est / (noisy_mag + LOSS_EPS), torch.clamp(clean_mag / (noisy_mag + LOSS_EPS), max=1.0)
+    elif power != 1.0:
         est, clean_mag = (est + LOSS_EPS) ** power, (clean_mag + LOSS_EPS) ** power
     err = est - clean_mag
     if suppression_weight != 1.0:
@@ -127,7 +133,7 @@ class Trainer:
             for b in range(0, len(order), cfg.batch_frames):
                 idx = order[b:b + cfg.batch_frames]
                 loss = magnitude_loss(net, feats[idx], mag[idx], target[idx], cfg.loss_power,
-                                      cfg.suppression_weight)
+                                      cfg.suppression_weight, cfg.loss_domain)
                 check_finite(loss.item(), "training", self.epoch + 1)   # before the step spoils the weights
                 self.optimizer.zero_grad()
                 loss.backward()
@@ -149,11 +155,11 @@ class Trainer:
     def validate(self):
         self.averaged_net.eval()
         return magnitude_loss(self.averaged_net, *self.val, self.config.loss_power,
-                              self.config.suppression_weight).item()
+                              self.config.suppression_weight, self.config.loss_domain).item()
 
     def save_checkpoint(self, rng):
         blob = {"net": self.net.state_dict(), "average": self.average.state_dict(),
-                "net_config": asdict(self.net.config),
+                "net_config": asdict(self.net.config), "recipe": asdict(self.pool.recipe),
                 "optimizer": self.optimizer.state_dict(), "epoch": self.epoch,
                 "best_loss": self.best[0], "best_state": self.best[1], "history": self.history,
                 "rng": rng.bit_generator.state, "train_config": asdict(self.config)}
@@ -182,8 +188,10 @@ class Trainer:
         """Refuse a resume under other options: the weights would be relabelled, not retrained.
 
         Only ``epochs`` and ``patience`` may change (to train longer)."""
-        saved = {**blob.get("net_config", {}), **blob.get("train_config", {})}
-        wanted = {**asdict(self.net.config), **asdict(self.config)}
+        def options(net_config, train_config, recipe):   # the recipe's names get a prefix: level_dbfs is in two
+            return {**net_config, **train_config, **{f"recipe.{k}": v for k, v in recipe.items()}}
+        saved = options(blob.get("net_config", {}), blob.get("train_config", {}), blob.get("recipe", {}))
+        wanted = options(asdict(self.net.config), asdict(self.config), asdict(self.pool.recipe))
         changed = [f"{k} {saved.get(k)!r} -> {v!r}" for k, v in wanted.items()
                    if k not in ("epochs", "patience") and saved.get(k) != v]
         if changed:
@@ -222,15 +230,15 @@ def run(args):
         raise CommandError(f"bad network option: {err}") from err
     data = Path(args.data)
     try:
-        recipe = Recipe(synthetic_share=args.synthetic_share, snr_db=tuple(args.snr_db))
-        pool = MixturePool.from_manifest(data, "train", recipe)
+        recipe = recipe_from(args)
+        pool = MixturePool.from_manifest(data, "train", recipe, args.rirs)
         validation = [(clean, noisy) for _, clean, noisy in read_items(data, "validation")]
     except ValueError as err:
         raise CommandError(f"cannot use training data in {data}: {err}") from err
     cfg = TrainConfig(epochs=args.epochs, mixtures_per_epoch=args.mixtures, seed=args.seed,
                       patience=args.patience, loss_power=args.loss_power,
                       target_gamma=args.target_gamma, suppression_weight=args.suppression_weight,
-                      ema_decay=args.ema)
+                      ema_decay=args.ema, loss_domain=args.loss_domain)
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     net = EnhancementNet(net_config)
@@ -244,6 +252,7 @@ def run(args):
         history = trainer.fit(rng)
     except TrainingError as err:
         raise CommandError(str(err)) from err
-    save_model(net, out, extra={"history": history, "train_config": asdict(cfg), "data": data.name})
+    save_model(net, out, extra={"history": history, "train_config": asdict(cfg), "recipe": asdict(recipe),
+                                "data": data.name})
     print(f"wrote {out} (best validation loss {trainer.best[0]:.5f})")
     return 0

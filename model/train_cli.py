@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from lutdnn.core.arguments import at_least
 from lutdnn.core.extras import require
-from lutdnn.model.data.mixture_pool import Recipe
+from lutdnn.model.data.mixture_pool import NOISE_KINDS, SPEECH_CORPORA, Recipe
 from lutdnn.model.model_file import NetConfig
 
 # The shipped model's network settings (docs/model.md): the command line's defaults.
@@ -24,10 +24,30 @@ class TrainConfig:
     batch_frames: int = 1024
     patience: int = 4
     loss_power: float = 1.0
+    loss_domain: str = "magnitude"
     target_gamma: float = 0.5
     suppression_weight: float = 4.0
     ema_decay: float = 0.995
     seed: int = 0
+
+
+def share(names):
+    """An argparse type: ``NAME=SHARE`` with NAME one of ``names`` and SHARE a number >= 0."""
+    def parse(text):
+        name, _, value = text.partition("=")
+        if name not in names or float(value) < 0:
+            raise ValueError(text)
+        return name, float(value)
+    parse.__name__ = f"NAME=SHARE ({'|'.join(names)})"
+    return parse
+
+
+def recipe_from(args):
+    """The training data :class:`Recipe` of the command line's options (ValueError if it makes none)."""
+    noise = dict(args.noise_mix)
+    return Recipe(speech_shares=tuple(args.speech_mix), noise_shares=tuple(noise.get(k, 0.0) for k in NOISE_KINDS),
+                  noise_folders=tuple(args.noise_folders), snr_db=tuple(args.snr_db), reverb=args.reverb,
+                  recorded_reverb=args.recorded_reverb)
 
 
 def run(args):
@@ -47,6 +67,8 @@ def register(sub):
                    help="epochs without validation improvement before stopping")
     p.add_argument("--loss-power", type=float, default=TrainConfig.loss_power,
                    help="compress magnitudes by this power in the loss (1: linear MSE)")
+    p.add_argument("--loss-domain", choices=["magnitude", "mask"], default=TrainConfig.loss_domain,
+                   help="compare magnitudes (loud bins weigh most) or masks (every bin alike) in the loss")
     p.add_argument("--target-gamma", type=float, default=TrainConfig.target_gamma,
                    help="train towards |S|**g * |X|**(1-g): 1 is the clean magnitude, < 1 a gentler mask")
     p.add_argument("--suppression-weight", type=float, default=TrainConfig.suppression_weight,
@@ -54,10 +76,26 @@ def register(sub):
                         "(speech removed) relative to where it exceeds it (1: plain MSE)")
     p.add_argument("--ema", type=float, default=TrainConfig.ema_decay,
                    help="decay per step of the weight average that is validated and saved (0: the last weights)")
-    p.add_argument("--synthetic-share", type=float, default=Recipe.synthetic_share,
-                   help="share of training mixtures whose speech is synthetic (espeak-ng) rather than FSDD")
-    p.add_argument("--snr-db", type=float, nargs=2, default=Recipe.snr_db, metavar=("LO", "HI"),
-                   help="training SNRs are drawn uniformly from [LO, HI] dB")
+    data = p.add_argument_group("training data (docs/data.md, 'Training: mixed on the fly')")
+    data.add_argument("--speech-mix", type=share(SPEECH_CORPORA), nargs="+", metavar="CORPUS=SHARE",
+                      default=list(Recipe.speech_shares),
+                      help="speech corpora of the train split and their relative shares (default: "
+                           + " ".join(f"{c}={v:g}" for c, v in Recipe.speech_shares) + ")")
+    data.add_argument("--noise-mix", type=share(NOISE_KINDS), nargs="+", metavar="KIND=SHARE",
+                      default=list(zip(NOISE_KINDS, Recipe.noise_shares)),
+                      help="noise kinds and their relative shares; a kind not named gets none (default: "
+                           + " ".join(f"{k}={v:g}" for k, v in zip(NOISE_KINDS, Recipe.noise_shares)) + ")")
+    data.add_argument("--noise-folders", nargs="+", metavar="NAME", default=list(Recipe.noise_folders),
+                      help="recorded noise folders to draw from: 'noise' (the data's --noise) and the "
+                           "--extra-noise folders by name (default: noise)")
+    data.add_argument("--snr-db", type=float, nargs=2, default=Recipe.snr_db, metavar=("LO", "HI"),
+                      help="training SNRs are drawn uniformly from [LO, HI] dB")
+    data.add_argument("--reverb", type=float, default=Recipe.reverb,
+                      help="share of training speech given a room (default %(default)s)")
+    data.add_argument("--rirs", metavar="DIR", help="folder of measured room impulse responses (wav)")
+    data.add_argument("--recorded-reverb", type=float, default=Recipe.recorded_reverb,
+                      help="of the reverberated speech, the share convolved with a --rirs response "
+                           "rather than a synthetic one (default %(default)s)")
     p.add_argument("--seed", type=int, default=TrainConfig.seed)
     p.add_argument("--input-shift", type=int, default=SHIPPED_NET.input_shift)
     p.add_argument("--output", choices=["mask", "magnitude"], default=SHIPPED_NET.output)

@@ -17,6 +17,9 @@ from lutdnn.model.data.data_split import DataError, read_wav
     (["train", "--data", "d", "-o", "m.pt", "--epochs", "0"], "--epochs: invalid int >= 1 value: '0'"),
     (["train", "--data", "d", "-o", "m.pt", "--mixtures", "0"], "--mixtures: invalid int >= 1 value"),
     (["train", "--data", "d", "-o", "m.pt", "--patience", "-1"], "--patience: invalid int >= 1 value"),
+    (["train", "--data", "d", "-o", "m.pt", "--speech-mix", "voices=1"], "--speech-mix: invalid NAME=SHARE"),
+    (["train", "--data", "d", "-o", "m.pt", "--speech-mix", "fsdd=-1"], "--speech-mix: invalid NAME=SHARE"),
+    (["train", "--data", "d", "-o", "m.pt", "--noise-mix", "music=1"], "--noise-mix: invalid NAME=SHARE"),
     (["eval", "--data", "d", "--limit", "0"], "--limit: invalid int >= 1 value: '0'"),
     (["eval", "--data", "d", "--limit", "-3"], "--limit: invalid int >= 1 value: '-3'"),
     (["quantize", "m.pt", "--scheme", "8u", "-o", "w.img", "--calibration-mixtures", "-1"],
@@ -70,6 +73,7 @@ def one_epoch(small_mixtures, tmp_path):
     (["--level-dbfs", "-30"], "level_dbfs"),
     (["--output", "magnitude"], "output"),
     (["--seed", "3"], "seed"),
+    (["--speech-mix", "fsdd=1"], "recipe.speech_shares"),
 ])
 def test_resume_under_other_options_is_refused(small_mixtures, one_epoch, capsys, changed, field):
     out, ckpt = one_epoch
@@ -109,3 +113,17 @@ def test_resume_refuses_a_checkpoint_with_non_finite_weights(small_mixtures, one
     torch.save(blob, ckpt)
     assert train(small_mixtures, out, "--epochs", "2", "--resume") == 2
     assert "holds non-finite weights" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--speech-mix", "librispeech=1"], "draws librispeech speech but the pool has none"),
+    (["--noise-folders", "street"], "no noise folder street in the data"),
+    (["--recorded-reverb", "0.5"], "measured room responses but none were given"),
+    (["--speech-mix", "fsdd=0"], "shares must be >= 0 with a positive sum"),
+    (["--reverb", "1.5"], "reverb is a probability in [0, 1], got 1.5"),
+])
+def test_train_refuses_data_the_folder_does_not_hold(small_mixtures, tmp_path, capsys, options, message):
+    assert train(small_mixtures, tmp_path / "m.npz", *options) == 2
+    err = capsys.readouterr().err
+    assert "cannot use training data" in err and message in err
+    assert not (tmp_path / "m.npz").exists()

@@ -100,3 +100,22 @@ def test_a_prompts_folder_without_the_test_voices_is_refused(tmp_path):
 def test_librispeech_without_speaker_table_is_refused(tmp_path):
     with pytest.raises(DataError, match="SPEAKERS.tsv"):
         split_librispeech(tmp_path)
+
+
+def test_training_pool_draws_every_corpus_and_noise_folder_of_the_train_split(all_corpora, corpora_dirs):
+    from lutdnn.model.data.mixture_pool import SPEECH_CORPORA, MixturePool, Recipe
+    train = load_manifest(all_corpora)["splits"]["train"]
+    recipe = Recipe(speech_shares=tuple((c, 1.0) for c in SPEECH_CORPORA), noise_folders=("noise", "noise_extra"),
+                    recorded_reverb=0.5)
+    pool = MixturePool.from_manifest(all_corpora, "train", recipe, rirs=corpora_dirs["noise_extra"].parent / "rirs")
+    assert {c: len(u) for c, u in pool.speech.items()} == {
+        "fsdd": len(train["speech"]), "synthetic": len(train["synthetic"]),
+        "librispeech": len(train["corpora"]["librispeech"]), "prompts": len(train["corpora"]["prompts"])}
+    ranges = train["noise"] + train["extra_noise"]
+    assert sorted(len(n) for n in pool.recorded_noise) == sorted(r["stop"] - r["start"] for r in ranges)
+    assert not any(r["file"].endswith("noise1.wav") for r in ranges)       # the held-out noise stays out
+    assert len(pool.room_responses) == 4
+    clean, noisy = pool.pairs(np.random.default_rng(0), 8)
+    assert clean.shape == noisy.shape == (8, 24000) and np.all(np.isfinite(noisy))
+    with pytest.raises(DataError, match="no noise folder street"):
+        MixturePool.from_manifest(all_corpora, "train", Recipe(noise_folders=("street",)))

@@ -154,7 +154,7 @@ def test_training_pool_mixes_only_training_material(built):
     manifest = load_manifest(built)
     pool = MixturePool.from_manifest(built, "train")
     train = manifest["splits"]["train"]
-    assert len(pool.speech) == len(train["speech"]) and len(pool.synthetic) == len(train["synthetic"])
+    assert len(pool.speech["fsdd"]) == len(train["speech"]) and len(pool.speech["synthetic"]) == len(train["synthetic"])
     assert [len(n) for n in pool.recorded_noise] == [r["stop"] - r["start"] for r in train["noise"]]
     clean, noisy = pool.pairs(np.random.default_rng(5), 40)
     again = pool.pairs(np.random.default_rng(5), 40)

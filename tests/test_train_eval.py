@@ -60,6 +60,27 @@ def test_suppression_weight_scales_only_the_error_below_the_target():
     assert loss(above, 4.0) == pytest.approx(0.125)
 
 
+def test_the_model_file_records_the_loss_and_the_data_recipe(small_mixtures, tmp_path):
+    out = tmp_path / "m.npz"
+    assert train(small_mixtures, out, 1, "--loss-domain", "mask", "--speech-mix", "fsdd=1",
+                 "--noise-mix", "coloured=1") == 0
+    extra = load_model_file(out).extra
+    assert extra["train_config"]["loss_domain"] == "mask"
+    assert extra["recipe"]["speech_shares"] == [["fsdd", 1.0]] and extra["recipe"]["noise_shares"] == [0.0, 1.0, 0.0]
+
+
+def test_mask_loss_compares_masks_capped_at_one_whatever_the_level():
+    noisy = torch.tensor([2.0, 0.5, 4.0])
+    target = torch.tensor([1.0, 0.5, 8.0])          # ideal masks 0.5, 1 and 2 (capped at 1)
+    est = torch.tensor([2.0, 0.25, 4.0])            # the estimate's masks 1, 0.5 and 1
+    loss = lambda scale: magnitude_loss(FixedEstimate, est * scale, noisy * scale, target * scale,
+                                        domain="mask").item()
+    assert loss(1.0) == pytest.approx((0.5 ** 2 + 0.5 ** 2 + 0.0) / 3, rel=1e-3)
+    assert loss(100.0) == pytest.approx(loss(1.0), rel=1e-3)      # loud and quiet bins count alike
+    magnitude = lambda scale: magnitude_loss(FixedEstimate, est * scale, noisy * scale, target * scale).item()
+    assert magnitude(100.0) == pytest.approx(1e4 * magnitude(1.0))
+
+
 def test_train_refuses_a_folder_that_is_not_mixtures(tmp_path, capsys):
     assert train(tmp_path, tmp_path / "m.npz", 1) == 2
     assert "cannot use training data" in capsys.readouterr().err

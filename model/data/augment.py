@@ -6,6 +6,8 @@
 - :func:`reverberate`: convolution with a synthetic room impulse response, a
   direct path followed by exponentially decaying Gaussian noise whose decay
   time is ``rt60`` (the time the energy takes to fall by 60 dB).
+- :func:`reverberate_recorded`: convolution with one of the measured room
+  responses of :func:`load_room_responses` (the data's ``rirs/``).
 
 Both keep the length of their input.  Levels are set later by the mixer, so
 these functions do not care about absolute gain.
@@ -14,7 +16,7 @@ these functions do not care about absolute gain.
 import numpy as np
 from scipy.signal import fftconvolve, sosfilt
 
-from lutdnn.model.data.data_split import SAMPLE_RATE
+from lutdnn.model.data.data_split import SAMPLE_RATE, DataError, read_wav, wav_files
 
 EQ_BANDS = (1, 3)
 EQ_CENTRE_HZ = (100.0, 3500.0)
@@ -78,3 +80,26 @@ def reverberate(rng, x, rt60=None):
     """``x`` convolved with a random room response (``rt60`` drawn if not given), same length."""
     rt60 = rng.uniform(*RT60_S) if rt60 is None else rt60
     return fftconvolve(x, room_impulse_response(rng, rt60))[: len(x)].astype(np.float32)
+
+
+def direct_path_aligned(rir):
+    """``rir`` from its strongest tap (the direct path) on, peak 1: convolving adds no delay."""
+    peak = int(np.argmax(np.abs(rir)))
+    return rir[peak:].astype(np.float64) / rir[peak]
+
+
+def load_room_responses(folder):
+    """The measured room responses of ``folder`` (wavs, resampled to 8 kHz), aligned to their direct path."""
+    responses = []
+    for path in wav_files(folder, "room response"):
+        rir = read_wav(path)
+        if not np.any(rir):
+            raise DataError(f"room response {path} is silent")
+        responses.append(direct_path_aligned(rir))
+    return responses
+
+
+def reverberate_recorded(rng, x, responses):
+    """``x`` convolved with a random one of the measured ``responses``, same length."""
+    rir = responses[rng.integers(len(responses))]
+    return fftconvolve(x, rir)[: len(x)].astype(np.float32)
