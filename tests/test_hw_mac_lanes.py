@@ -7,7 +7,7 @@ from myhdl import ResetSignal, Signal, intbv
 from hw_testing import clocked, needs_tools
 from lutdnn.hw.rtl import shift_entry
 from lutdnn.hw.rtl.lut_decode import entry_bits
-from lutdnn.hw.rtl.mac_lanes import mac_lanes
+from lutdnn.hw.rtl.mac_lanes import POST_LATENCY, mac_lanes
 from lutdnn.model.reference.dnn import IntLayer
 
 LANES = 16
@@ -82,7 +82,7 @@ def run_lanes(layer, frames, layer_index, fracs, build_dir=None, gaps_seed=None,
                     yield clk.posedge
                     collect()
             step.next = 0
-        for _ in range(LANES + 10):
+        for _ in range(LANES + POST_LATENCY + 4):   # the last block drains
             yield clk.posedge
             collect()
 

@@ -24,11 +24,10 @@ from lutdnn.hw.rtl.frame_controller import ABORT_CYCLES, frame_controller
 from lutdnn.hw.rtl.idle_gate import idle_gate
 from lutdnn.hw.rtl.lut_decode import check_geometry, entry_bits, lut_decode
 from lutdnn.hw.rtl.mac_lanes import ACTIVATION_ADDR_BITS, mac_lanes
-from lutdnn.hw.rtl.output_stage import output_stage
+from lutdnn.hw.rtl.output_stage import LATENCY as STAGE_LATENCY, output_stage  # the phase waits as long
 from lutdnn.hw.rtl.ram import ram
 
 OUT_ADDR_BITS = 7      # 65 output beats
-STAGE_LATENCY = 3      # output_stage pipeline depth (the phase waits as long)
 # The CORDIC pipelines advance only while a bin enters or one may still be inside
 # (one spare cycle); the rest of the frame (CODES) they hold still.
 CORDIC_FLUSH = pipeline_latency(DEFAULT_PARAMS) + 1
