@@ -7,7 +7,7 @@
 docs/hardware.md describes the datapath and timing, docs/register_map.md the registers.
 """
 
-from myhdl import ResetSignal, Signal, always_comb, always_seq, block, concat, intbv
+from myhdl import ResetSignal, Signal, always, always_comb, always_seq, block, concat, intbv
 
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS
 from lutdnn.model.reference.formats import SPECTRUM_BITS, WORD_BITS
@@ -57,6 +57,9 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
     phase_bits = DEFAULT_PARAMS.phase_bits
     regs = Registers(max_code_bits)
     engine_reset = ResetSignal(0, active=1, isasync=False)
+    # the same reset a cycle later from a register of its own: it reaches thousands
+    # of registers, a net too long to follow a gate in the same cycle
+    datapath_reset = ResetSignal(0, active=1, isasync=False)
     vec_enable, rot_enable = Signal(bool(0)), Signal(bool(0))
     unused_ready = [Signal(bool(0)) for _ in range(2)]
 
@@ -110,25 +113,25 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
         ctx_advance, ctx_clear, rd_age, rd_bin, act_rd_addr,
         code_layer, mac_step, mac_first, mac_last, mac_layer, mac_block_base, x_from_hidden,
         mac_busy, stage_valid, rot_done, out_bin, out_rd_addr, out_even, out_odd, lanes)
-    vectoring = cordic_vectoring(clk, engine_reset, vec_push, unused_ready[0], vec_re, vec_im,
+    vectoring = cordic_vectoring(clk, datapath_reset, vec_push, unused_ready[0], vec_re, vec_im,
                                  vec_done, vec_enable, vec_mag, vec_phase)
-    vec_gate = idle_gate(clk, engine_reset, vec_push, vec_enable, CORDIC_FLUSH)
-    context = context_buffer(clk, engine_reset, ctx_clear_any, ctx_advance, vec_done, vec_bin, vec_mag,
+    vec_gate = idle_gate(clk, datapath_reset, vec_push, vec_enable, CORDIC_FLUSH)
+    context = context_buffer(clk, datapath_reset, ctx_clear_any, ctx_advance, vec_done, vec_bin, vec_mag,
                              rd_age, rd_bin, ctx_data)
     phases = ram(clk, vec_done, vec_bin, vec_phase, rd_bin, phase_data)
     decoder = lut_decode(clk, regs.lut_we, regs.lut_layer, regs.lut_code, regs.lut_value, regs.lut_shift,
                          regs.lut_value_error, code_layer, code_bits, code_group, weights, lanes, max_code_bits,
                          shift_lanes)
-    lanes_inst = mac_lanes(clk, engine_reset, weights, x, mac_step, mac_first, mac_last, mac_layer,
+    lanes_inst = mac_lanes(clk, datapath_reset, weights, x, mac_step, mac_first, mac_last, mac_layer,
                            mac_block_base, regs.frac_in, regs.frac_hidden, regs.frac_out,
                            regs.bias_we, regs.bias_addr, regs.bias_value,
                            result, result_addr, result_valid, mac_busy, lanes, shift_lanes)
     activations = ram(clk, result_valid, result_addr, result, act_rd_addr, act_data)
-    stage = output_stage(clk, engine_reset, stage_valid, act_data, ctx_data, regs.output_mode,
+    stage = output_stage(clk, datapath_reset, stage_valid, act_data, ctx_data, regs.output_mode,
                          regs.frac_out, regs.mask_floor, stage_done, stage_mag)
-    rotation = cordic_rotation(clk, engine_reset, stage_done, unused_ready[1], stage_mag, rot_phase,
+    rotation = cordic_rotation(clk, datapath_reset, stage_done, unused_ready[1], stage_mag, rot_phase,
                                rot_done, rot_enable, rot_re, rot_im)
-    rot_gate = idle_gate(clk, engine_reset, stage_done, rot_enable, CORDIC_FLUSH)
+    rot_gate = idle_gate(clk, datapath_reset, stage_done, rot_enable, CORDIC_FLUSH)
     out_even_ram = ram(clk, out_even_we, out_wr_addr, out_word, out_rd_addr, out_even)
     out_odd_ram = ram(clk, out_odd_we, out_wr_addr, out_word, out_rd_addr, out_odd)
 
@@ -136,6 +139,12 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
     def resets():
         engine_reset.next = reset or regs.soft_reset
         ctx_clear_any.next = ctx_clear or regs.clear_context
+
+    @always(clk.posedge)
+    def register_reset():
+        # the frame controller leaves reset first: the datapath is reset before
+        # its first command arrives (a command leaves the controller a cycle later)
+        datapath_reset.next = engine_reset
 
     @always_comb
     def select():
@@ -149,7 +158,7 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
         else:
             x.next = ctx_data
 
-    @always_seq(clk.posedge, reset=engine_reset)
+    @always_seq(clk.posedge, reset=datapath_reset)
     def delay_phase():
         # the phase read with a bin waits out the output stage beside its magnitude
         phase_delay[0].next = phase_data
@@ -164,4 +173,5 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
         out_odd_we.next = rot_done and out_bin[0]
 
     return (registers, controller, vectoring, vec_gate, context, phases, decoder, lanes_inst, activations,
-            stage, rotation, rot_gate, out_even_ram, out_odd_ram, resets, select, delay_phase, output_buffer)
+            stage, rotation, rot_gate, out_even_ram, out_odd_ram, resets, register_reset, select, delay_phase,
+            output_buffer)

@@ -3,10 +3,11 @@ rounding shift and saturation (docs/arithmetic.md section 5).
 
 Each lane accumulates one output neuron of the current block of ``P`` outputs
 in a 48-bit accumulator.  A step passes three registers: the operands (the
-input word comes straight out of a block RAM), the product, the accumulator.  When a block ends, the ``P`` sums are copied into
-hold registers that then shift towards lane 0, one a cycle, into one shared
-post-processor that turns them into u16 words, while the lanes already
-accumulate the next block (a block lasts at least as many cycles as it has
+input word comes straight out of a block RAM), the product, the accumulator.
+When a block ends, the ``P`` sums are copied into hold registers that then
+shift towards lane 0, one a cycle, into one shared post-processor (a pipeline
+of ``POST_LATENCY`` registers) that turns them into u16 words, while the lanes
+already accumulate the next block (a block lasts at least as many cycles as it has
 inputs, far more than ``P``).
 
 The shift build (``shift_lanes=True``) takes shift-build entries (lut_decode,
