@@ -135,11 +135,11 @@ def run_timing(args):
     except ToolError as err:
         raise CommandError(str(err)) from err
     instance = top_instance(args.lanes, args.max_code_bits, args.shift_lanes)
-    seed = timing.SEED if args.seed is None else args.seed
+    seed = "nextpnr's default" if args.seed is None else args.seed
     print(f"open place and route (Yosys synth_ecp5, nextpnr-ecp5 {timing.DEVICE}, out of context, seed {seed}) "
           f"at {timing.TARGET_MHZ:g} MHz; takes minutes")
     try:
-        result = timing.time_design(instance, keep_dir=args.keep, seed=seed,
+        result = timing.time_design(instance, keep_dir=args.keep, seed=args.seed,
                                     write_verilog=lambda folder: generate_verilog(folder, instance=instance))
     except ToolError as err:
         raise CommandError(f"place and route failed: {err}") from err
@@ -150,7 +150,7 @@ def run_timing(args):
 
 
 def register(subparsers):
-    hw = subparsers.add_parser("hw", help="accelerator hardware: Verilog, cost report")
+    hw = subparsers.add_parser("hw", help="accelerator hardware: Verilog, cost report, timing")
     sub = hw.add_subparsers(dest="hw_command", required=True, metavar="HW_COMMAND")
     verilog = sub.add_parser("verilog", help="write the top level's Verilog (deterministic)")
     verilog.add_argument("-o", "--output", required=True, help="output folder")
@@ -165,5 +165,5 @@ def register(subparsers):
     timing = sub.add_parser("timing", help="Fmax, critical path and slack histogram by open place and route (ECP5)")
     add_geometry(timing)
     timing.add_argument("--keep", type=Path, help="keep the run's files (Verilog, netlist, report, log) here")
-    timing.add_argument("--seed", type=int, help="placer seed (default: the flow's fixed seed, hw/flow/timing.py)")
+    timing.add_argument("--seed", type=int, help="placer seed (default: nextpnr's own, fixed)")
     timing.set_defaults(func=run_timing)

