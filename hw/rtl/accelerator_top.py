@@ -7,7 +7,7 @@
 docs/hardware.md describes the datapath and timing, docs/register_map.md the registers.
 """
 
-from myhdl import ResetSignal, Signal, always_comb, always_seq, block, concat, intbv
+from myhdl import ResetSignal, Signal, always, always_comb, always_seq, block, concat, intbv
 
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS
 from lutdnn.model.reference.formats import SPECTRUM_BITS, WORD_BITS
@@ -27,10 +27,9 @@ from lutdnn.hw.rtl.interfaces import (ACTIVATION_ADDR_BITS, BIN_BITS, OUT_ADDR_B
                                       spectrum_bins, stage_sink, stage_source, unsigned)
 from lutdnn.hw.rtl.lut_decode import check_geometry, entry_bits, lut_decode
 from lutdnn.hw.rtl.mac_lanes import mac_lanes
-from lutdnn.hw.rtl.output_stage import output_stage
+from lutdnn.hw.rtl.output_stage import LATENCY as STAGE_LATENCY, output_stage  # the phase waits as long
 from lutdnn.hw.rtl.ram import ram
 
-STAGE_LATENCY = 3      # output_stage pipeline depth (the phase waits as long)
 # The CORDIC pipelines advance only while a bin enters or one may still be inside
 # (one spare cycle); the rest of the frame (CODES) they hold still.
 CORDIC_FLUSH = pipeline_latency(DEFAULT_PARAMS) + 1
@@ -59,6 +58,9 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
     regs = Registers(max_code_bits)
     config = regs.config
     engine_reset = ResetSignal(0, active=1, isasync=False)
+    # the same reset a cycle later from a register of its own: it reaches thousands
+    # of registers, a net too long to follow a gate in the same cycle
+    datapath_reset = ResetSignal(0, active=1, isasync=False)
     vec_enable, rot_enable = Signal(bool(0)), Signal(bool(0))
 
     # vectoring: the controller's bins in; magnitudes into the context buffer, phases into their RAM
@@ -97,17 +99,17 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
                                    shift_lanes)
     controller = frame_controller(clk, engine_reset, s_axis, m_axis, regs.status, bins, vectored, context,
                                   act_read, mac, stage_in, out_buf, lanes)
-    vectoring = cordic_vectoring(clk, engine_reset, bins, vec_result)
-    vec_gate = idle_gate(clk, engine_reset, bins.valid, vec_enable, CORDIC_FLUSH)
-    context_inst = context_buffer(clk, engine_reset, context.with_clear(ctx_clear_any), vectored)
+    vectoring = cordic_vectoring(clk, datapath_reset, bins, vec_result)
+    vec_gate = idle_gate(clk, datapath_reset, bins.valid, vec_enable, CORDIC_FLUSH)
+    context_inst = context_buffer(clk, datapath_reset, context.with_clear(ctx_clear_any), vectored)
     phases = ram(clk, phase_write, phase_read)
     decoder = lut_decode(clk, regs.lut, mac.code_layer, code_bits, code_group, weights, lanes, max_code_bits,
                          shift_lanes)
-    lanes_inst = mac_lanes(clk, engine_reset, weights, x, mac, config, regs.bias, result, lanes, shift_lanes)
+    lanes_inst = mac_lanes(clk, datapath_reset, weights, x, mac, config, regs.bias, result, lanes, shift_lanes)
     activations = ram(clk, result, act_read)
-    stage = output_stage(clk, engine_reset, stage_in, config, stage_out)
-    rotation = cordic_rotation(clk, engine_reset, rot_sink, rotated)
-    rot_gate = idle_gate(clk, engine_reset, stage_out.valid, rot_enable, CORDIC_FLUSH)
+    stage = output_stage(clk, datapath_reset, stage_in, config, stage_out)
+    rotation = cordic_rotation(clk, datapath_reset, rot_sink, rotated)
+    rot_gate = idle_gate(clk, datapath_reset, stage_out.valid, rot_enable, CORDIC_FLUSH)
     out_even_ram = ram(clk, WritePort(out_wr_addr, out_word, out_even_we), ReadPort(out_buf.rd_addr, out_buf.even))
     out_odd_ram = ram(clk, WritePort(out_wr_addr, out_word, out_odd_we), ReadPort(out_buf.rd_addr, out_buf.odd))
 
@@ -115,6 +117,12 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
     def resets():
         engine_reset.next = reset or regs.soft_reset
         ctx_clear_any.next = context.clear or regs.clear_context
+
+    @always(clk.posedge)
+    def register_reset():
+        # the frame controller leaves reset first: the datapath is reset before
+        # its first command arrives (a command leaves the controller a cycle later)
+        datapath_reset.next = engine_reset
 
     @always_comb
     def select():
@@ -128,7 +136,7 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
         else:
             x.next = context.data
 
-    @always_seq(clk.posedge, reset=engine_reset)
+    @always_seq(clk.posedge, reset=datapath_reset)
     def delay_phase():
         # the phase read with a bin waits out the output stage beside its magnitude
         phase_delay[0].next = phase_data
@@ -143,4 +151,5 @@ def accelerator_top(clk, reset, s_axis, m_axis, s_axi, lanes=DEFAULT_LANES, max_
         out_odd_we.next = rotated.valid and out_bin[0]
 
     return (registers, controller, vectoring, vec_gate, context_inst, phases, decoder, lanes_inst, activations,
-            stage, rotation, rot_gate, out_even_ram, out_odd_ram, resets, select, delay_phase, output_buffer)
+            stage, rotation, rot_gate, out_even_ram, out_odd_ram, resets, register_reset, select, delay_phase,
+            output_buffer)

@@ -98,7 +98,9 @@ def frame_controller(clk, reset, s_axis, m_axis, status, bins, vectored, context
     def ready():
         if state == State.SPECTRUM:
             # a beat's second bin is pushed in the cycle the next beat arrives
-            tready.next = beat_count < SPECTRUM_BEATS and (not pending or high_half)
+            # (!= rather than <: the count never passes SPECTRUM_BEATS, and an
+            # equality needs no carry chain on this path into the handshake)
+            tready.next = beat_count != SPECTRUM_BEATS and (not pending or high_half)
         elif state == State.CODES or state == State.DISCARD:
             tready.next = 1
         else:
@@ -157,7 +159,10 @@ def frame_controller(clk, reset, s_axis, m_axis, status, bins, vectored, context
 
     @always_seq(clk.posedge, reset=reset)
     def count_results():
-        if state == State.SPECTRUM and handshake and beat_count == 0:
+        # restarted by ctx_advance, the registered first beat of a frame, not by
+        # the handshake itself: that path, into 40 registers, missed 100 MHz; no
+        # result arrives in the cycle between
+        if ctx_advance:
             vec_count.next = 0
         elif vec_done and vec_count < BINS:
             vec_count.next = vec_count + 1
@@ -165,8 +170,8 @@ def frame_controller(clk, reset, s_axis, m_axis, status, bins, vectored, context
             rot_count.next = 0
         elif rot_done and rot_count < BINS:
             rot_count.next = rot_count + 1
-        if state == State.SPECTRUM and handshake and beat_count == 0:
-            cycles.next = 1
+        if ctx_advance:
+            cycles.next = 2      # the first beat's cycle was 1
         else:
             cycles.next = cycles + 1
 

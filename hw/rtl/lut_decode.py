@@ -62,7 +62,8 @@ def lut_decode(clk, lut, layer, code_bits, group, weights, lanes, max_code_bits,
           (a plain signal, not an interface member: MyHDL misnames slices of those)
       weights (out): ``lanes`` decoded entries of :func:`entry_bits` ``B`` bits (s16
           weights, or shift-build entries), lane ``p`` at bits ``Bp .. Bp+B-1``,
-          registered: valid one cycle after ``group``
+          valid one cycle after ``group`` (the codes are registered, then read
+          from the lane's table: distributed RAM, read without a clock)
     Parameters:
       lanes, max_code_bits: elaboration constants (``lanes * max_code_bits <= 64``)
       shift_lanes: decode to shift-build entries (docs/arithmetic.md section 8)
@@ -104,6 +105,7 @@ def lut_decode(clk, lut, layer, code_bits, group, weights, lanes, max_code_bits,
         code = lane_codes[p]
         weight = lane_weights[p]
         copy = [Signal(entry_word(shift_lanes)) for _ in range(2 * entries)]
+        index = Signal(intbv(0)[max_code_bits + 1:])
 
         @always_comb
         def extract():
@@ -122,9 +124,15 @@ def lut_decode(clk, lut, layer, code_bits, group, weights, lanes, max_code_bits,
         def access():
             if entry_we:
                 copy[wr_addr].next = decoded
-            weight.next = copy[concat(layer, code)]
+            # the code is registered before the read, not the weight after it: the
+            # width select fans out to every lane and needs a cycle of its own
+            index.next = concat(layer, code)
 
-        return extract, access
+        @always_comb
+        def read():
+            weight.next = copy[index]
+
+        return extract, access, read
 
     lanes_logic = [lane(p) for p in range(lanes)]
     bus = ConcatSignal(*reversed(lane_weights)) if lanes > 1 else lane_weights[0]
