@@ -5,22 +5,20 @@ The top level's run takes minutes: benchmarks/timing_fmax.py does it."""
 import re
 
 import pytest
-from myhdl import ResetSignal, Signal, intbv
+from myhdl import ResetSignal, Signal
 
 from hw_testing import needs_tools
 from lutdnn.host.cli import main
 from lutdnn.hw.flow import timing
 from lutdnn.core.tools import ToolError
 from lutdnn.hw.rtl.context_buffer import context_buffer
+from lutdnn.hw.rtl.interfaces import ContextPort, context_write_port
 
 
 def small_block():
     """The context buffer: a block RAM (a sub-block) and the ring logic around it."""
-    def word(bits):
-        return Signal(intbv(0)[bits:])
-
-    return context_buffer(Signal(bool(0)), ResetSignal(0, active=1, isasync=False), Signal(bool(0)),
-                          Signal(bool(0)), Signal(bool(0)), word(8), word(16), word(3), word(8), word(16))
+    return context_buffer(Signal(bool(0)), ResetSignal(0, active=1, isasync=False), ContextPort(),
+                          context_write_port())
 
 
 @pytest.fixture(scope="module")
