@@ -13,25 +13,14 @@ from lutdnn import __version__
 from lutdnn.core.atomic_write import Terminated, terminate_cleanly
 from lutdnn.core.errors import CommandError
 
-COMMAND_MODULES = [
-    "lutdnn.model.data.mixtures",
-    "lutdnn.model.train_cli",
-    "lutdnn.model.quantize.cli",
-    "lutdnn.host.evaluate",
-    "lutdnn.host.enhance",
-    "lutdnn.host.demo",
-    "lutdnn.host.live",
-    "lutdnn.hw.flow.cli",
-]
-
-
 # the module of each command, so that running one imports only its own: the others pull in
 # scipy.signal and torch, 100 MB and more that `lutdnn enhance` on a 512 MB board cannot spare
-# (tests/test_enhance_memory_path.py checks this table against what the modules register)
+# (tests/test_enhance_stream.py checks this table against what the modules register)
 COMMAND_MODULE = {"data": "lutdnn.model.data.mixtures", "train": "lutdnn.model.train_cli",
                   "quantize": "lutdnn.model.quantize.cli", "eval": "lutdnn.host.evaluate",
                   "enhance": "lutdnn.host.enhance", "demo": "lutdnn.host.demo", "live": "lutdnn.host.live",
-                  "hw": "lutdnn.hw.flow.cli", "verilog": "lutdnn.hw.flow.cli", "report": "lutdnn.hw.flow.cli"}
+                  "hw": "lutdnn.hw.flow.cli"}
+COMMAND_MODULES = list(dict.fromkeys(COMMAND_MODULE.values()))   # in the order `lutdnn --help` lists them
 
 
 def build_parser(argv=()):
