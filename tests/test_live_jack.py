@@ -5,8 +5,8 @@ paced like a real card), runs ``lutdnn live`` on it, and plays noisy speech
 into the live client's input port with ``jack-play`` (connected by
 ``jack_connect``).  The live client records the exact 8 kHz streams its
 engine saw and made; the output must equal file mode on that input after the
-engine's delay, with no xrun of any kind (the real-time check is opt-in:
-``LUTDNN_REALTIME_TEST=1``, see docs/live.md).
+engine's delay, with no xrun of any kind (on a machine shared with other
+heavy jobs, ``LUTDNN_REALTIME_TEST=0`` skips the xrun check, see docs/live.md).
 """
 
 import os
@@ -25,7 +25,7 @@ from lutdnn.core.audio import resample
 from lutdnn.host.backends import open_backend
 from lutdnn.host.stream import DELAY, enhance_signal
 
-SPEECH_S = 20.0
+SPEECH_S = 60.0   # a minute of speech per backend at real-time pace
 RATE = 48000
 TOOLS = ("jackd", "jack_lsp", "jack_connect", "jack-play")
 
@@ -107,9 +107,9 @@ def test_live_on_jack_equals_file_mode_after_the_delay(live_run):
 
 
 def test_live_on_jack_keeps_real_time_without_xruns(live_run):
-    if os.environ.get("LUTDNN_REALTIME_TEST") != "1":
-        # opt-in: on a shared machine JACK misses deadlines for every client (jack-play too), which says
-        # nothing about lutdnn; set it where the test has the machine to itself (a CI runner)
-        pytest.skip("set LUTDNN_REALTIME_TEST=1 on a machine the test has to itself")
+    if os.environ.get("LUTDNN_REALTIME_TEST") == "0":
+        # under other heavy jobs JACK misses deadlines for every client (jack-play too), which says
+        # nothing about lutdnn; the person who set this knows the machine is not theirs
+        pytest.skip("LUTDNN_REALTIME_TEST=0: the xrun check is off on this shared machine")
     _, _, meter, _ = live_run
     assert int(re.search(r"xruns (\d+)", meter).group(1)) == 0, meter

@@ -4,7 +4,7 @@ model.reference.cordic and IntLayer.forward define the arithmetic (the RTL is
 checked against them); the accelerator runs cordic_fast and DecodedLayer
 (decoded once) frame after frame.  Every phase word, random and extreme words,
 other CORDIC widths and whole pipelines are compared, with cordic_fast's
-numpy loop and with its C loop (cordic_native).
+numpy kernels and with its C kernels (cordic_native).
 """
 
 import numpy as np
@@ -24,15 +24,15 @@ OTHER_PARAMS = [CordicParams(iterations=12, guard_bits=2, phase_bits=12, phase_g
 
 
 @pytest.fixture(params=["numpy", "C"], autouse=True)
-def loop(request, monkeypatch, tmp_path_factory):
-    """Every test runs with each micro-rotation loop (the C one built into a fresh cache)."""
+def kernels(request, monkeypatch, tmp_path_factory):
+    """Every test runs with each pair of kernels (the C ones built into a fresh cache)."""
     if request.param == "numpy":
-        chosen = cordic_fast.numpy_micro_rotations
+        chosen = cordic_fast.NUMPY_KERNELS
     else:
         chosen = cordic_native.load(tmp_path_factory.mktemp("cache"))
         if chosen is None:
-            pytest.skip("no working C compiler (cc or $CC): cordic_fast runs its numpy loop")
-    monkeypatch.setattr(cordic_fast, "micro_rotations", lambda: chosen)
+            pytest.skip("no working C compiler (cc or $CC): cordic_fast runs its numpy kernels")
+    monkeypatch.setattr(cordic_fast, "kernels", lambda: chosen)
     return chosen
 
 
@@ -120,13 +120,11 @@ def test_accelerator_equals_the_reference_pieces_frame_by_frame_and_in_blocks():
     assert_same_words([np.concatenate(part) for part in zip(*blocks)], want)
 
 
-def test_the_c_loop_refuses_arrays_it_cannot_write_safely(tmp_path):
-    c_loop = cordic_native.load(tmp_path)
-    if c_loop is None:
-        pytest.skip("no working C compiler (cc or $CC)")
-    x = np.zeros(8, np.int64)
-    for bad in (np.zeros(8, np.int32), np.zeros(16, np.int64)[::2]):
-        with pytest.raises(ValueError, match="C-contiguous int64"):
-            c_loop(bad, x.copy(), np.zeros((18, 8), np.int64))
-    with pytest.raises(ValueError, match="signs"):
-        c_loop(x.copy(), x.copy(), np.zeros((18, 7), np.int64))
+def test_the_c_kernels_take_any_layout_and_refuse_mismatched_arrays(kernels):
+    rng = np.random.default_rng(16)
+    re, im = rng.integers(S16_MIN, S16_MAX + 1, (2, 64))
+    want = cordic.vectoring(re[::2], im[::2])
+    assert_same_words(kernels.vectoring(re[::2], im[::2], cordic.DEFAULT_PARAMS), want)
+    if kernels is not cordic_fast.NUMPY_KERNELS:   # the C side trusts its arrays: the binding checks them
+        with pytest.raises(ValueError, match="two flat arrays of one length"):
+            kernels.rotation(np.zeros(8, np.int64), np.zeros(7, np.int64), cordic.DEFAULT_PARAMS)

@@ -17,8 +17,9 @@ cut it:
 
 Large batches (file mode) go :data:`CHUNK` elements at a time, which bounds
 the memory of the per-iteration sign arrays.  Even so a frame costs about 250
-numpy calls; the same loop in C (cordic_native, built on first use where a C
-compiler is found) replaces them, so the numpy loop is what runs without one.
+numpy calls; the same kernels in C (cordic_native, built on first use where a
+C compiler is found) replace them, so these numpy kernels are what runs
+without one.
 """
 
 from functools import lru_cache
@@ -52,23 +53,30 @@ def numpy_micro_rotations(x, y, signs, sign_of_y=False):
         np.subtract(y, sx, out=y)
 
 
-@lru_cache(maxsize=1)
-def micro_rotations():
-    """The loop: cordic_native's C where it can be built (once per machine), else :func:`numpy_micro_rotations`."""
-    return cordic_native.load() or numpy_micro_rotations
-
-
 def vectoring(re, im, params=DEFAULT_PARAMS):
     """:func:`cordic.vectoring`, the same words."""
     re, im = vectoring_inputs(re, im)
-    return tuple(part.reshape(re.shape) for part in _in_chunks(_vectoring, re, im, params))
+    return tuple(part.reshape(re.shape) for part in kernels().vectoring(re.reshape(-1), im.reshape(-1), params))
 
 
-def _in_chunks(run, a, b, params):
-    """``run`` over flat chunks of :data:`CHUNK` elements of ``a`` and ``b``; its outputs joined."""
-    a, b = a.reshape(-1), b.reshape(-1)
-    parts = [run(a[i:i + CHUNK], b[i:i + CHUNK], params) for i in range(0, max(len(a), 1), CHUNK)]
-    return tuple(np.concatenate(out) for out in zip(*parts))
+def rotation(mag, phase, params=DEFAULT_PARAMS):
+    """:func:`cordic.rotation`, the same words."""
+    mag, phase = rotation_inputs(mag, phase, params)
+    return tuple(part.reshape(mag.shape) for part in kernels().rotation(mag.reshape(-1), phase.reshape(-1), params))
+
+
+@lru_cache(maxsize=1)
+def kernels():
+    """cordic_native's C kernels where they can be built (once per machine), else :data:`NUMPY_KERNELS`."""
+    return cordic_native.load() or NUMPY_KERNELS
+
+
+def _in_chunks(run):
+    """``run`` on flat arrays as a kernel: over chunks of :data:`CHUNK` elements, its outputs joined."""
+    def kernel(a, b, params):
+        parts = [run(a[i:i + CHUNK], b[i:i + CHUNK], params) for i in range(0, max(len(a), 1), CHUNK)]
+        return tuple(np.concatenate(out) for out in zip(*parts))
+    return kernel
 
 
 def _vectoring(re, im, params):
@@ -78,7 +86,7 @@ def _vectoring(re, im, params):
     np.negative(x, out=x, where=left)      # the half turn into the right half plane
     np.negative(y, out=y, where=left)
     signs = np.empty((params.iterations, len(x)), np.int64)
-    micro_rotations()(x, y, signs, sign_of_y=True)
+    numpy_micro_rotations(x, y, signs, sign_of_y=True)
     z = np.asarray(params.atan_table, np.int64) @ signs
     z -= left * (1 << (params.z_frac_bits - 1))
     mag = saturate(rshift_round(x * params.gain_compensation, params.gain_frac_bits + g), 0, U16_MAX)
@@ -100,16 +108,13 @@ def _rotation_signs(params):
     return signs
 
 
-def rotation(mag, phase, params=DEFAULT_PARAMS):
-    """:func:`cordic.rotation`, the same words."""
-    mag, phase = rotation_inputs(mag, phase, params)
-    return tuple(part.reshape(mag.shape) for part in _in_chunks(_rotation, mag, phase, params))
-
-
 def _rotation(mag, phase, params):
     g, half = params.guard_bits, 1 << (params.phase_bits - 1)
     m = rshift_round(mag * params.gain_compensation, params.gain_frac_bits - g)
     back = (phase >= (half >> 1)) | (phase < -(half >> 1))
     x, y = np.where(back, -m, m), np.zeros_like(m)
-    micro_rotations()(x, y, np.ascontiguousarray(_rotation_signs(params)[phase + half].T, np.int64))
+    numpy_micro_rotations(x, y, np.ascontiguousarray(_rotation_signs(params)[phase + half].T, np.int64))
     return saturate(rshift_round(x, g), S16_MIN, S16_MAX), saturate(rshift_round(y, g), S16_MIN, S16_MAX)
+
+
+NUMPY_KERNELS = cordic_native.Kernels(_in_chunks(_vectoring), _in_chunks(_rotation))
