@@ -1,9 +1,10 @@
 """``lutdnn demo``: the whole chain on a mixture a fresh machine can make.
 
-Speech: new sentences spoken by espeak-ng in two voices of the training set
-(the ``ood`` split of ``lutdnn eval`` is where unseen voices are measured);
-noise: pink noise with a slow random envelope, generated here; mixed at 0 dB
-SNR.  The shipped model
+Speech: two sentences spoken by espeak-ng in two voices training never
+heard, a woman's and a man's of the ``ood`` split's voices
+(synthetic_speech.OOD_VOICES: no accent and no timbre of theirs is in
+training); noise: pink noise with a slow random envelope, generated here;
+mixed at 0 dB SNR.  The shipped model
 enhances it (``--backend`` picks where the DNN runs); STOI before and after is
 printed and the wavs and a spectrogram PNG are written.
 """
@@ -23,8 +24,8 @@ from lutdnn.host.evaluate import intelligibility
 from lutdnn.core.framing import SAMPLE_RATE
 
 SENTENCES = (
-    ("en-us", "f2", "The old radio on the kitchen table plays a quiet song every morning."),
-    ("en-gb-scotland", "m3", "Please bring the heavy box across the bridge before the storm arrives."),
+    ("female", "The old radio on the kitchen table plays a quiet song every morning."),
+    ("male", "Please bring the heavy box across the bridge before the storm arrives."),
 )
 SNR_DB = 0.0
 LEVEL_DBFS = -25.0
@@ -34,17 +35,23 @@ GAP_S = 0.3
 
 def demo_speech():
     from lutdnn.model.data.data_split import DataError
-    from lutdnn.model.data.synthetic_speech import Voice, espeak_version, render
+    from lutdnn.model.data.synthetic_speech import espeak_version, render
     try:
         version = espeak_version()
         parts = []
         with tempfile.TemporaryDirectory() as scratch:
-            for base, variant, text in SENTENCES:
-                parts += [render(text, Voice(base, variant, ""), 150, 50, scratch),
+            for voice, text in zip(demo_voices(), (text for _, text in SENTENCES)):
+                parts += [render(text, voice, 150, 50, scratch),
                           np.zeros(int(GAP_S * SAMPLE_RATE), np.float32)]
     except DataError as err:
         raise CommandError(f"the demo speaks its sentences with espeak-ng: {err} (make setup installs it)") from err
     return np.concatenate(parts).astype(np.float64), version.split("  Data at")[0]
+
+
+def demo_voices():
+    """The first out-of-domain voice of each sentence's gender."""
+    from lutdnn.model.data.synthetic_speech import OOD_VOICES
+    return [OOD_VOICES[gender][0] for gender, _ in SENTENCES]
 
 
 def demo_noise(length, rng):
@@ -82,8 +89,8 @@ def run(args):
     clean, noisy, version = demo_mixture(args.seed)
     backend = backend_from_args(args)
     enhanced = enhance_signal(noisy, backend)
-    print(f"speech: espeak-ng ({version}), voices {', '.join(b + '+' + v for b, v, _ in SENTENCES)} "
-          f"(training-set voices, new sentences); noise: modulated pink noise, generated; SNR {SNR_DB:g} dB")
+    print(f"speech: espeak-ng ({version}), voices {', '.join(v.name for v in demo_voices())} "
+          f"(never heard in training); noise: modulated pink noise, generated; SNR {SNR_DB:g} dB")
     before, after = intelligibility(clean, noisy), intelligibility(clean, enhanced)
     print(f"STOI  noisy {before[0]:.3f} -> enhanced ({backend.name}) {after[0]:.3f}  ({after[0] - before[0]:+.3f})")
     print(f"ESTOI noisy {before[1]:.3f} -> enhanced ({backend.name}) {after[1]:.3f}  ({after[1] - before[1]:+.3f})")

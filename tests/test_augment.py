@@ -109,6 +109,17 @@ def test_music_is_tonal_unlike_noise():
     assert flatness(tune) < 0.05 < flatness(noise_synthesis.coloured_noise(rng, 24000, 0.0))
 
 
+def test_engine_noise_is_low_nearly_stationary_and_harmonic():
+    for seed in range(6):
+        noise = noise_synthesis.engine(np.random.default_rng(seed), 24000).astype(np.float64)
+        f, psd = welch(noise, fs=SAMPLE_RATE, nperseg=1024)
+        assert np.sqrt(np.mean(noise ** 2)) == pytest.approx(1.0, abs=1e-4)
+        assert psd[f < 500].sum() > 0.6 * psd.sum()                 # its energy lies low (white: 0.12)
+        assert np.std(frame_rms(noise)) < 0.25                      # no bursts, no tremolo
+        peaks = psd[(f > 20) & (f < 1000)]
+        assert peaks.max() > 5 * np.median(peaks)                   # harmonics stand out of the rumble
+
+
 def test_sentences_are_varied_english_words():
     rng = np.random.default_rng(7)
     sentences = [synthetic_speech.random_sentence(rng) for _ in range(200)]

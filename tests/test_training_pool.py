@@ -9,7 +9,7 @@ from lutdnn.model.data.data_split import SAMPLE_RATE, DataError
 from lutdnn.model.data.mixing import SEGMENT_SAMPLES
 from lutdnn.model.data.mixture_pool import MixturePool, Recipe
 
-PLAIN = dict(speech_eq=0.0, reverb=0.0, noise_eq=0.0, noise_shares=(1.0, 0.0, 0.0), snr_db=(30.0, 30.0))
+PLAIN = dict(speech_eq=0.0, reverb=0.0, noise_eq=0.0, noise_shares=(1.0, 0.0, 0.0, 0.0), snr_db=(30.0, 30.0))
 NOISE = [np.random.default_rng(0).standard_normal(2 * SEGMENT_SAMPLES).astype(np.float32)]
 
 

@@ -38,9 +38,9 @@ from lutdnn.model.data.augment import load_room_responses, random_eq, reverberat
 from lutdnn.model.data.data_split import SPLITS, DataError, read_wav
 from lutdnn.model.data.mixing import LEVEL_DBFS, SEGMENT_SAMPLES, layouts, mix, render
 from lutdnn.model.data.mixtures import load_manifest
-from lutdnn.model.data.noise_synthesis import babble, random_coloured_noise
+from lutdnn.model.data.noise_synthesis import babble, engine, random_coloured_noise
 
-NOISE_KINDS = ("recorded", "coloured", "babble")
+NOISE_KINDS = ("recorded", "coloured", "babble", "engine")
 SPEECH_CORPORA = ("fsdd", "synthetic", "librispeech", "prompts")
 FIRST_NOISE_FOLDER = "noise"     # the folder given as `lutdnn data --noise`; extra folders go by their names
 
@@ -55,7 +55,7 @@ class Recipe:
     """
 
     speech_shares: tuple = (("fsdd", 0.5), ("synthetic", 0.5))
-    noise_shares: tuple = (0.5, 0.25, 0.25)  # in the order of NOISE_KINDS
+    noise_shares: tuple = (0.5, 0.25, 0.25, 0.0)  # in the order of NOISE_KINDS
     noise_folders: tuple = (FIRST_NOISE_FOLDER,)
     snr_db: tuple = (-5.0, 20.0)
     level_dbfs: tuple = LEVEL_DBFS
@@ -175,6 +175,8 @@ class MixturePool:
             return _excerpt(rng, self.recorded_noise[rng.integers(len(self.recorded_noise))], self.segment_samples)
         if kind == "coloured":
             return random_coloured_noise(rng, self.segment_samples)
+        if kind == "engine":
+            return engine(rng, self.segment_samples)
         return babble(rng, self.segment_samples, lambda r, n: self._speech_segment(r, self._talkers, n))
 
 

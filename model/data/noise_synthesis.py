@@ -6,6 +6,10 @@
 - :func:`modulate`: a slow amplitude envelope (sinusoidal tremolo or smoothed
   random bursts), so that noise is not stationary.
 - :func:`babble`: a sum of several talkers, each a stream of utterances.
+- :func:`engine`: vehicle-like noise, a low harmonic series on a slowly
+  drifting fundamental over a steep low-frequency rumble, nearly stationary
+  (the recorded folders hold little of this kind: their energy lies mostly
+  above 1 kHz).
 - :func:`music`: notes with harmonic partials and decaying envelopes.  This
   type is held out: training never uses it, the ``ood`` split does (see
   docs/data.md).
@@ -22,6 +26,11 @@ COLOUR_EXPONENTS = (-2.0, 2.0)
 TREMOLO_HZ = (0.2, 8.0)
 BURST_HZ = (0.5, 4.0)
 MODULATION_DEPTH = (0.3, 0.95)
+ENGINE_F0_HZ = (25.0, 120.0)       # idling to cruising engines' firing frequencies
+ENGINE_TOP_HZ = 1000.0             # the harmonic series stops here
+ENGINE_RUMBLE_EXPONENTS = (-3.0, -1.0)
+ENGINE_RUMBLE_KNEE_HZ = 40.0
+ENGINE_HUM_DB = (-15.0, 5.0)       # the harmonics against the rumble
 BABBLE_TALKERS = (3, 8)
 MUSIC_BPM = (70, 170)
 MUSIC_LOWEST_HZ, MUSIC_HIGHEST_HZ = 110.0, 880.0
@@ -34,11 +43,17 @@ def unit_rms(x):
     return (x / rms if rms > 0 else x).astype(np.float32)
 
 
-def coloured_noise(rng, length, exponent):
-    """Gaussian noise with power spectral density proportional to ``f ** exponent``."""
+def coloured_noise(rng, length, exponent, knee_hz=None):
+    """Gaussian noise with power spectral density proportional to ``f ** exponent``.
+
+    ``knee_hz``: below it the density stays at the knee's (steep red noise
+    would otherwise put its power into a few sub-audible bins).
+    """
     spectrum = np.fft.rfft(rng.standard_normal(length))
     bins = np.arange(len(spectrum), dtype=np.float64)
     bins[0] = 1.0  # keeps DC finite for the red colours
+    if knee_hz is not None:
+        bins = np.maximum(bins, knee_hz * length / SAMPLE_RATE)
     spectrum *= bins ** (exponent / 2.0)
     return unit_rms(np.fft.irfft(spectrum, length))
 
@@ -76,6 +91,20 @@ def babble(rng, length, draw_talker):
     for _ in range(talkers):
         total += unit_rms(draw_talker(rng, length)) * 10 ** (rng.uniform(-3, 3) / 20)
     return unit_rms(total)
+
+
+def engine(rng, length):
+    """A harmonic series of a fundamental drifting by a few percent, over steep red noise."""
+    t = np.arange(length) / SAMPLE_RATE
+    drift = 1.0 + 0.05 * np.sin(2 * np.pi * rng.uniform(0.05, 0.5) * t + rng.uniform(0, 2 * np.pi))
+    f0 = rng.uniform(*ENGINE_F0_HZ) * drift
+    phase = 2 * np.pi * np.cumsum(f0) / SAMPLE_RATE
+    partials = np.arange(1, int(ENGINE_TOP_HZ / ENGINE_F0_HZ[0]) + 1)
+    weights = partials ** -rng.uniform(0.5, 1.5) * rng.uniform(0.3, 1.0, len(partials))
+    weights[partials * f0.max() > ENGINE_TOP_HZ] = 0.0
+    hum = np.sin(np.outer(phase, partials) + rng.uniform(0, 2 * np.pi, len(partials))) @ weights
+    rumble = coloured_noise(rng, length, rng.uniform(*ENGINE_RUMBLE_EXPONENTS), ENGINE_RUMBLE_KNEE_HZ)
+    return unit_rms(unit_rms(hum) * 10 ** (rng.uniform(*ENGINE_HUM_DB) / 20) + rumble)
 
 
 def music(rng, length):
