@@ -10,11 +10,10 @@ docs/driver.md describes the sequence; docs/register_map.md the registers.
 
 import numpy as np
 
-from lutdnn.core.framing import BINS, CONTEXT
-
 from lutdnn.accelerator import protocol
 from lutdnn.accelerator import registers as regs
 from lutdnn.accelerator.transport import AcceleratorError
+from lutdnn.core.framing import BINS, CONTEXT
 
 
 class StatusError(AcceleratorError):

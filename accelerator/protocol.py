@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lutdnn.accelerator import registers as regs
 from lutdnn.core.framing import BINS
 from lutdnn.model.reference.formats import CODE_WIDTHS, S16_MAX, S16_MIN
 from lutdnn.model.reference.shift_entry import representable
-
-from lutdnn.accelerator import registers as regs
 
 SPECTRUM_BEATS = -(-BINS // 2)   # 129 (re, im) s16 pairs, two per 64-bit beat
 

@@ -12,10 +12,10 @@ import tempfile
 from pathlib import Path
 
 from lutdnn.hw.flow.convert import convert
+from lutdnn.hw.flow.synthesis import synthesize
 from lutdnn.hw.rtl.cordic_pipeline import pipeline_latency
 from lutdnn.hw.rtl.cordic_rotation import cordic_rotation, rotation_ports
 from lutdnn.hw.rtl.cordic_vectoring import cordic_vectoring, vectoring_ports
-from lutdnn.hw.flow.synthesis import synthesize
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS
 
 

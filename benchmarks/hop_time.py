@@ -17,8 +17,8 @@ import time
 
 import numpy as np
 
-from lutdnn.host.backends import open_backend
 from lutdnn.core.framing import HOP, SAMPLE_RATE
+from lutdnn.host.backends import open_backend
 from lutdnn.host.stream import StreamEngine
 
 HOP_MS = 1000.0 * HOP / SAMPLE_RATE

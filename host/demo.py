@@ -18,10 +18,10 @@ from lutdnn.core.atomic_write import atomic_path
 from lutdnn.core.audio import AudioError, write_audio
 from lutdnn.core.errors import CommandError
 from lutdnn.core.extras import require
-from lutdnn.host.enhance import add_backend_options, backend_from_args
-from lutdnn.host.stream import enhance_signal
-from lutdnn.host.evaluate import intelligibility
 from lutdnn.core.framing import SAMPLE_RATE
+from lutdnn.host.enhance import add_backend_options, backend_from_args
+from lutdnn.host.evaluate import intelligibility
+from lutdnn.host.stream import enhance_signal
 
 SENTENCES = (
     ("female", "The old radio on the kitchen table plays a quiet song every morning."),

@@ -17,11 +17,11 @@ import sys
 from pathlib import Path
 
 from lutdnn.core.atomic_write import is_temporary, remove_stale
-from lutdnn.core.audio import OUTPUT_FORMATS, AudioError, audio_writer, file_rate_blocks, output_format, stream_recording
-from lutdnn.host.backends import BACKENDS, open_backend
+from lutdnn.core.audio import (OUTPUT_FORMATS, AudioError, audio_writer, file_rate_blocks, output_format,
+                               stream_recording)
 from lutdnn.core.errors import CommandError
+from lutdnn.host.backends import BACKENDS, open_backend
 from lutdnn.host.stream import enhance_blocks
-
 
 # the option each backend reads its network from; the other one is refused rather than ignored
 NETWORK_OPTIONS = {"model": ("float",), "image": ("sim", "cosim", "board")}

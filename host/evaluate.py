@@ -15,13 +15,13 @@ import numpy as np
 
 from lutdnn.core import atomic_write
 from lutdnn.core.arguments import at_least
-from lutdnn.host.backends import open_backend
 from lutdnn.core.errors import CommandError
 from lutdnn.core.extras import require
-from lutdnn.host.stream import enhance_signal
 from lutdnn.core.framing import SAMPLE_RATE
 from lutdnn.core.level import FixedLevel, level_gain
+from lutdnn.host.backends import open_backend
 from lutdnn.host.peers import oracle_mask, parse_peers, pesq_nb
+from lutdnn.host.stream import enhance_signal
 
 GROUPS = {"per_snr": "snr", "per_noise_type": "noise_type", "per_gender": "gender"}
 

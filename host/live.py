@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from lutdnn.host.enhance import add_backend_options
 from lutdnn.core.errors import CommandError
 from lutdnn.core.framing import HOP, SAMPLE_RATE
 from lutdnn.core.resampler import StreamResampler
+from lutdnn.host.enhance import add_backend_options
 from lutdnn.host.stream import DELAY, StreamEngine
 
 SWITCH_INTERVAL_S = 0.0005  # the callback needs the GIL within a block period; Python's default is 5 ms
@@ -226,6 +226,7 @@ def print_budget(pipeline, backend, blocksize):
 
 def run(args):
     import sounddevice as sd
+
     from lutdnn.host.enhance import backend_from_args
     if args.list_devices:
         devices = sd.query_devices()

@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 
 from lutdnn.core.atomic_write import atomic_path
-
 from lutdnn.core.framing import BINS, FEATURES
 from lutdnn.core.level import LEVEL_DBFS_RANGE
 

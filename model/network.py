@@ -15,8 +15,8 @@ import torch
 from torch import nn
 
 from lutdnn.core.framing import BINS, FEATURES
-from lutdnn.model.model_file import (CLAMP, HIDDEN, ModelFile, NetConfig,  # noqa: F401 (re-exported)
-                                     load_model_file, save_model_file)
+from lutdnn.model.model_file import (CLAMP, HIDDEN, ModelFile, NetConfig, load_model_file,  # noqa: F401 (re-exported)
+                                     save_model_file)
 
 
 class EnhancementNet(nn.Module):

@@ -28,7 +28,6 @@ from lutdnn.model.data.mixtures import read_items
 from lutdnn.model.network import EnhancementNet, NetConfig, save_model
 from lutdnn.model.train_cli import TrainConfig, recipe_from
 
-
 LOSS_EPS = 1e-4   # keeps the gradient of a compressed magnitude finite at zero
 
 

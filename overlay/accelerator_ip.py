@@ -14,7 +14,6 @@ import pynq
 
 from lutdnn.accelerator.driver import Driver
 from lutdnn.accelerator.transport import AcceleratorError
-
 from lutdnn.overlay.pynq_transport import DEFAULT_TIMEOUT_S, PynqTransport
 from lutdnn.overlay.vlnv import VLNV
 

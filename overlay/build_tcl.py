@@ -16,7 +16,7 @@ Three scripts, run by ``vivado -mode batch -source`` in the build folder
 from pathlib import Path
 
 from lutdnn.overlay.board_designs import (DMA_CELL, DMA_CONFIG, FCLK_MHZ, IP_CELL, OVERLAY_NAME, STREAM_BITS,
-                            VIVADO_VERSION)
+                                          VIVADO_VERSION)
 from lutdnn.overlay.ip_registers import address_block_bytes, register_list
 from lutdnn.overlay.verilog_ports import module_ports
 from lutdnn.overlay.vlnv import VLNV

@@ -31,7 +31,6 @@ import pynq
 from lutdnn.accelerator import registers as regs
 from lutdnn.hw.flow.verilator_model import VerilatorModel
 from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
-
 from lutdnn.overlay.accelerator_ip import DMA_VLNV
 from lutdnn.overlay.pynq_transport import CHANNEL_BASE, DMACR, DMACR_RESET, DMASR, DMASR_IDLE, LENGTH
 from lutdnn.overlay.vlnv import VLNV

@@ -30,6 +30,7 @@ def random_model(tmp_path_factory):
 def small_mixtures(shared_data, tmp_path_factory):
     """A quick ``lutdnn data`` folder: a few mixtures per split, a small synthetic corpus."""
     import shutil
+
     from lutdnn.model.data.mixtures import build
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng is not installed")
@@ -42,6 +43,7 @@ def small_mixtures(shared_data, tmp_path_factory):
 def make_noisy_speech(data, seconds):
     """Speech from the shared fsdd folder in running-tap noise at 5 dB SNR, 8 kHz, ``seconds`` long."""
     import numpy as np
+
     from lutdnn.core.audio import read_recording
     speech, n = [], int(8000 * seconds)
     for path in sorted((data / "fsdd").glob("*.wav")):

@@ -7,16 +7,17 @@ collects the output packets.
 import random
 
 import numpy as np
+from hw_testing import clock
 from myhdl import ResetSignal, Signal, StopSimulation, block, instance
 
-from hw_testing import clock
 from lutdnn.accelerator import protocol
 from lutdnn.hw.rtl import axi_lite
 from lutdnn.hw.rtl.axi_lite import AxiLite
 from lutdnn.hw.rtl.axi_stream import AxiStream
 from lutdnn.hw.rtl.frame_controller import SPECTRUM_BEATS
-from lutdnn.model.weight_image import WeightImage
 from lutdnn.model.reference.dnn import IntLayer
+from lutdnn.model.weight_image import WeightImage
+
 
 def random_image(seed, code_bits=(4, 4), lanes=16, output_mode=0, fracs=(9, 10, 12), mask_floor=100):
     """A full-size image with random codes, biases and sign-symmetric LUTs (so

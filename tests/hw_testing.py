@@ -9,8 +9,8 @@ import sys
 import pytest
 from myhdl import StopSimulation, always, block, delay, instance
 
-from lutdnn.hw.flow.icarus import cosimulation
 from lutdnn.core.tools import missing_tools
+from lutdnn.hw.flow.icarus import cosimulation
 
 HALF_PERIOD = 5
 HASH_SEEDS = ("1", "2", "3")

@@ -4,10 +4,8 @@ import numpy as np
 import pytest
 from scipy.signal import sosfreqz, welch
 
-from lutdnn.model.data import noise_synthesis
-from lutdnn.model.data import synthetic_speech
-from lutdnn.model.data.augment import (high_shelf_biquad, peaking_biquad, random_eq, reverberate,
-                                  room_impulse_response)
+from lutdnn.model.data import noise_synthesis, synthetic_speech
+from lutdnn.model.data.augment import high_shelf_biquad, peaking_biquad, random_eq, reverberate, room_impulse_response
 from lutdnn.model.data.data_split import SAMPLE_RATE
 
 

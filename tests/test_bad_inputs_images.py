@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from lutdnn.host.cli import main
 from lutdnn.host.backends import open_backend
+from lutdnn.host.cli import main
 from lutdnn.model import weight_image
-from lutdnn.model.weight_image import DEFAULT_IMAGE, ImageError, _HEADER, _LAYER, _pad
+from lutdnn.model.weight_image import _HEADER, _LAYER, DEFAULT_IMAGE, ImageError, _pad
 
 HEADER_FIELDS = ("magic", "version", "layers", "lanes", "value_bits", "kmax", "input_shift",
                  "output_mode", "mask_floor", "total", "desc_len", "level")

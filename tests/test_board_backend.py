@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from lutdnn.host.backends import open_backend
 from lutdnn.core.errors import CommandError
+from lutdnn.host.backends import open_backend
 
 
 @pytest.mark.skipif(importlib.util.find_spec("pynq") is not None, reason="pynq is installed here")

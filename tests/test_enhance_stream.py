@@ -16,11 +16,11 @@ import pytest
 import soundfile as sf
 from scipy.signal import resample_poly
 
-from lutdnn.host import cli
 from lutdnn.core import audio
 from lutdnn.core.atomic_write import is_temporary
-from lutdnn.host.backends import open_backend
 from lutdnn.core.framing import HOP, SAMPLE_RATE
+from lutdnn.host import cli
+from lutdnn.host.backends import open_backend
 from lutdnn.host.stream import DELAY, FILE_BLOCK_HOPS, StreamEngine
 
 READ_BLOCK = 5000     # frames per read in these tests: divides none of the lengths below

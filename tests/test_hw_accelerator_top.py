@@ -4,13 +4,13 @@ deterministic conversion."""
 
 import numpy as np
 import pytest
-
 from hw_bench import TopPorts, data_dir_or_none, output_words, random_image, speech_words, top_bench
 from hw_testing import converted_under_hash_seeds, needs_tools
-from lutdnn.hw.rtl import axi_lite as reg
+
 from lutdnn.accelerator import protocol
-from lutdnn.hw.rtl.accelerator_top import accelerator_top
 from lutdnn.hw.flow.icarus import cosimulation
+from lutdnn.hw.rtl import axi_lite as reg
+from lutdnn.hw.rtl.accelerator_top import accelerator_top
 from lutdnn.hw.rtl.frame_controller import SPECTRUM_BEATS
 from lutdnn.model.reference.accelerator import Accelerator
 
@@ -73,7 +73,9 @@ def test_icarus_early_tlast_flags_error_then_recovers(tmp_path):
 def test_top_lints_clean(tmp_path, lanes, max_code_bits):
     """(The shift build's lint: tests/test_hw_cli.py, on what ``lutdnn hw verilog --shift-lanes`` writes.)"""
     from lutdnn.hw.flow.lint import WAIVERS, lint
-    from lutdnn.hw.flow.top_verilog import TOP, WAIVERS as TOP_WAIVERS, generate_verilog
+    from lutdnn.hw.flow.top_verilog import TOP
+    from lutdnn.hw.flow.top_verilog import WAIVERS as TOP_WAIVERS
+    from lutdnn.hw.flow.top_verilog import generate_verilog
     converted = generate_verilog(tmp_path, lanes, max_code_bits)
     lint(converted.verilog, TOP, waivers=(WAIVERS, TOP_WAIVERS))
 

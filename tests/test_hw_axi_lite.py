@@ -1,12 +1,12 @@
 """AXI4-Lite register file: configuration, LUT/bias write ports, status, bad input: MyHDL and Icarus."""
 
 import pytest
+from hw_testing import clock, needs_tools
 from myhdl import ResetSignal, Signal, StopSimulation, always, block, instance
 
-from hw_testing import clock, needs_tools
+from lutdnn.hw.flow.icarus import cosimulation
 from lutdnn.hw.rtl import axi_lite as reg
 from lutdnn.hw.rtl.axi_lite import AxiLite, Registers, axi_lite_registers
-from lutdnn.hw.flow.icarus import cosimulation
 
 HW_PARAMS = 0x40010
 

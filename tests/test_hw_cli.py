@@ -3,8 +3,8 @@
 import re
 
 import pytest
-
 from hw_testing import needs_tools
+
 from lutdnn.host.cli import main
 
 
@@ -36,7 +36,8 @@ def test_report_measures_cycles(capsys):
 @needs_tools("verilator")
 def test_verilog_of_the_shift_build_lints_clean_and_multiplies_nowhere_in_its_lanes(tmp_path, capsys):
     from lutdnn.hw.flow.lint import WAIVERS, lint
-    from lutdnn.hw.flow.top_verilog import TOP, WAIVERS as TOP_WAIVERS
+    from lutdnn.hw.flow.top_verilog import TOP
+    from lutdnn.hw.flow.top_verilog import WAIVERS as TOP_WAIVERS
     assert main(["hw", "verilog", "-o", str(tmp_path), "--shift-lanes"]) == 0
     verilog = tmp_path / "accelerator_top.v"
     lint(verilog, TOP, waivers=(WAIVERS, TOP_WAIVERS))

@@ -1,12 +1,12 @@
 """Context buffer vs the reference feature layout (framing.stack_context): MyHDL and Icarus."""
 
 import numpy as np
+from hw_testing import clocked, needs_tools
 from myhdl import ResetSignal, Signal
 
-from hw_testing import clocked, needs_tools
+from lutdnn.core.framing import BINS, CONTEXT, stack_context
 from lutdnn.hw.rtl.context_buffer import context_buffer
 from lutdnn.hw.rtl.interfaces import ContextPort, context_write_port
-from lutdnn.core.framing import BINS, CONTEXT, stack_context
 
 
 def run_buffer(mags, clear_at, reads, build_dir=None):

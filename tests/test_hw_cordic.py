@@ -6,10 +6,10 @@ from hw_testing import clock, needs_tools, simulated
 from myhdl import StopSimulation, block, instance
 
 from lutdnn.hw.flow.convert import convert
+from lutdnn.hw.flow.lint import lint
 from lutdnn.hw.rtl.cordic_pipeline import pipeline_latency
 from lutdnn.hw.rtl.cordic_rotation import cordic_rotation, rotation_ports
 from lutdnn.hw.rtl.cordic_vectoring import cordic_vectoring, vectoring_ports
-from lutdnn.hw.flow.lint import lint
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS, CordicParams, rotation, vectoring
 
 EDGE_WORDS = [0, 1, -1, 2, 100, -100, 16384, -16384, 32767, -32767, -32768]

@@ -3,8 +3,8 @@ and the driver refusing images it cannot run."""
 
 import numpy as np
 import pytest
-
 from hw_bench import random_image
+
 from lutdnn.accelerator import protocol
 from lutdnn.model.reference import shift_entry
 from lutdnn.model.reference.formats import KMAX, decode_lut

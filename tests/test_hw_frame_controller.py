@@ -7,14 +7,13 @@ each check names the controller's own behaviour (docs/hardware.md)."""
 
 import numpy as np
 import pytest
+from hw_testing import clock, needs_tools, reset_for_two_cycles, simulated
 from myhdl import ResetSignal, Signal, StopSimulation, always, block, instance
 
-from hw_testing import clock, needs_tools, reset_for_two_cycles, simulated
 from lutdnn.accelerator.protocol import last_flags, spectrum_beats
 from lutdnn.core.framing import BINS, CONTEXT
 from lutdnn.hw.rtl.axi_stream import AxiStream
-from lutdnn.hw.rtl.frame_controller import (ERROR_EARLY_TLAST, ERROR_MISSING_TLAST, SPECTRUM_BEATS,
-                                           frame_controller)
+from lutdnn.hw.rtl.frame_controller import ERROR_EARLY_TLAST, ERROR_MISSING_TLAST, SPECTRUM_BEATS, frame_controller
 from lutdnn.hw.rtl.interfaces import (ACTIVATION_ADDR_BITS, ContextPort, FrameStatus, MacCommand, OutputBuffer,
                                       ReadPort, context_write_port, spectrum_bins, stage_sink, unsigned)
 from lutdnn.model.model_file import HIDDEN

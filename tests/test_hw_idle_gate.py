@@ -1,9 +1,9 @@
 """idle_gate: the enable follows each push for exactly ``depth`` more cycles; MyHDL and Icarus."""
 
 import pytest
+from hw_testing import clocked, needs_tools
 from myhdl import ResetSignal, Signal
 
-from hw_testing import clocked, needs_tools
 from lutdnn.hw.rtl.idle_gate import idle_gate
 
 DEPTH = 4

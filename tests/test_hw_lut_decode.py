@@ -3,12 +3,12 @@ for the multiplier build (s16 weights) and the shift build (shift-build entries)
 
 import numpy as np
 import pytest
+from hw_testing import clocked, needs_tools
 from myhdl import ResetSignal, Signal, intbv
 
-from hw_testing import clocked, needs_tools
-from lutdnn.model.reference import shift_entry
 from lutdnn.hw.rtl.interfaces import Configuration, LutWrite
 from lutdnn.hw.rtl.lut_decode import check_geometry, entry_bits, lut_decode
+from lutdnn.model.reference import shift_entry
 from lutdnn.model.reference.formats import decode_lut
 from lutdnn.model.reference.packing import BEAT_BITS, pack_layer
 

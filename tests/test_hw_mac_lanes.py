@@ -2,13 +2,13 @@
 multiplier lanes and shift lanes."""
 
 import numpy as np
+from hw_testing import clocked, needs_tools
 from myhdl import ResetSignal, Signal, intbv
 
-from hw_testing import clocked, needs_tools
-from lutdnn.model.reference import shift_entry
 from lutdnn.hw.rtl.interfaces import Configuration, MacCommand, activation_write_port, bias_write_port
 from lutdnn.hw.rtl.lut_decode import entry_bits
 from lutdnn.hw.rtl.mac_lanes import POST_LATENCY, mac_lanes
+from lutdnn.model.reference import shift_entry
 from lutdnn.model.reference.dnn import IntLayer
 from lutdnn.model.reference.formats import WORD_BITS
 

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from hw_testing import clocked, needs_tools
 from myhdl import ResetSignal, Signal
 
-from hw_testing import clocked, needs_tools
 from lutdnn.hw.rtl.interfaces import Configuration, stage_sink, stage_source
 from lutdnn.hw.rtl.output_stage import LATENCY, output_stage
 from lutdnn.model.reference.dnn import output_stage as reference_output_stage

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from hw_testing import clocked, needs_tools
 from myhdl import ResetSignal, Signal
 
-from hw_testing import clocked, needs_tools
 from lutdnn.hw.rtl.interfaces import ReadPort, WritePort, signed, unsigned
 from lutdnn.hw.rtl.ram import ram
 

@@ -5,12 +5,12 @@ The top level's run takes minutes: benchmarks/timing_fmax.py does it."""
 import re
 
 import pytest
+from hw_testing import needs_tools
 from myhdl import ResetSignal, Signal
 
-from hw_testing import needs_tools
+from lutdnn.core.tools import ToolError
 from lutdnn.host.cli import main
 from lutdnn.hw.flow import timing
-from lutdnn.core.tools import ToolError
 from lutdnn.hw.rtl.context_buffer import context_buffer
 from lutdnn.hw.rtl.interfaces import ContextPort, context_write_port
 

@@ -3,11 +3,11 @@ frames bit-exact against the reference, backpressure, malformed streams, cycle c
 
 import numpy as np
 import pytest
-
 from hw_bench import data_dir_or_none, random_image, speech_words
 from hw_testing import needs_tools
-from lutdnn.hw.rtl import axi_lite as reg
+
 from lutdnn.accelerator import protocol
+from lutdnn.hw.rtl import axi_lite as reg
 from lutdnn.hw.rtl.frame_controller import SPECTRUM_BEATS
 from lutdnn.model.reference.accelerator import Accelerator
 from lutdnn.model.reference.formats import OUTPUT_MAGNITUDE, OUTPUT_MASK

@@ -15,8 +15,8 @@ import sys
 import numpy as np
 import pytest
 import soundfile as sf
-
 from conftest import make_noisy_speech
+
 from lutdnn.core.audio import resample
 from lutdnn.host.backends import open_backend
 from lutdnn.host.stream import DELAY, enhance_signal

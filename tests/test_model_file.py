@@ -7,8 +7,8 @@ import pytest
 import soundfile as sf
 import torch
 
-from lutdnn.host.cli import main
 from lutdnn.core.framing import BINS, FEATURES
+from lutdnn.host.cli import main
 from lutdnn.model.float_net import FloatNet, load_float_net
 from lutdnn.model.model_file import (CLAMP, DEFAULT_MODEL, HEADER, HIDDEN, ModelFileError, load_model_file,
                                      save_model_file)

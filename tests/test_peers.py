@@ -6,9 +6,9 @@ import sys
 import numpy as np
 import pytest
 
+from lutdnn.core.errors import CommandError
 from lutdnn.host import peers
 from lutdnn.host.cli import main
-from lutdnn.core.errors import CommandError
 from lutdnn.host.evaluate import quality_with_pesq
 from lutdnn.model.data.mixtures import read_items
 

@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lutdnn.model.quantize import kmeans, power_of_two, range_split, schemes, uniform, vbs
 from lutdnn.model.quantize.codebook import interval_codebook

@@ -1,7 +1,8 @@
 """Virtual bit shift: the paper's Table 2 example and the sign-extension property."""
 
 import numpy as np
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lutdnn.model.quantize import vbs
 from lutdnn.model.reference.formats import KMAX, decode_lut

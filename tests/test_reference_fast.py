@@ -14,8 +14,9 @@ from lutdnn.core.framing import BINS, stack_context
 from lutdnn.model.reference import cordic, cordic_fast, cordic_native
 from lutdnn.model.reference.accelerator import Accelerator
 from lutdnn.model.reference.cordic import CordicParams
-from lutdnn.model.reference.formats import S16_MAX, S16_MIN, WORD_MAX as U16_MAX
 from lutdnn.model.reference.dnn import output_stage
+from lutdnn.model.reference.formats import S16_MAX, S16_MIN
+from lutdnn.model.reference.formats import WORD_MAX as U16_MAX
 from lutdnn.model.weight_image import resolve
 
 EDGES = np.array([S16_MIN, S16_MIN + 1, -4097, -1, 0, 1, 4096, S16_MAX - 1, S16_MAX])

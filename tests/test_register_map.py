@@ -4,9 +4,9 @@ register map: docs/register_map.md shows it, and the generated RTL decodes every
 from pathlib import Path
 
 import pytest
-
 from hw_bench import random_image
 from hw_testing import needs_tools
+
 from lutdnn.accelerator import protocol
 from lutdnn.accelerator import registers as regs
 from lutdnn.accelerator.driver import Driver

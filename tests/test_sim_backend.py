@@ -4,10 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from lutdnn.host.backends import open_backend
-from lutdnn.model.network import load_model
 from lutdnn.core.framing import BINS, analyze, stack_context
-from lutdnn.model.network import EnhancementNet, NetConfig
+from lutdnn.host.backends import open_backend
+from lutdnn.model.network import EnhancementNet, NetConfig, load_model
 from lutdnn.model.quantize import calibrate, pipeline
 from lutdnn.model.reference.accelerator import Accelerator
 from lutdnn.model.reference.formats import spectrum_to_words

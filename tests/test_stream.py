@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from lutdnn.host.backends import open_backend
 from lutdnn.core.framing import HOP
+from lutdnn.host.backends import open_backend
 from lutdnn.host.stream import DELAY, StreamEngine, enhance_signal
 
 

@@ -9,11 +9,11 @@ from hw_testing import clock, converted_under_hash_seeds, needs_tools
 from myhdl import (CosimulationError, ResetSignal, Signal, StopSimulation, always_comb, always_seq, block, delay,
                    instance, intbv)
 
+from lutdnn.core.tools import ToolError, run_tool
 from lutdnn.hw.flow.convert import convert
 from lutdnn.hw.flow.icarus import cosimulation, port_signals
 from lutdnn.hw.flow.lint import LintError, lint
 from lutdnn.hw.flow.synthesis import XC7Z020, resources_from_stat, synthesize
-from lutdnn.core.tools import ToolError, run_tool
 from lutdnn.hw.flow.vpi import find_vpi_sources, myhdl_vpi
 
 

@@ -20,10 +20,11 @@ except ModuleNotFoundError as missing:   # the board environment has no torch, a
                 allow_module_level=True)
 
 from hw_testing import needs_tools  # noqa: E402
-from lutdnn.host import enhance  # noqa: E402
+
 from lutdnn.accelerator.driver import StatusError  # noqa: E402
-from lutdnn.accelerator.protocol import IncompatibleImage, SPECTRUM_BEATS  # noqa: E402
+from lutdnn.accelerator.protocol import SPECTRUM_BEATS, IncompatibleImage  # noqa: E402
 from lutdnn.accelerator.transport import AcceleratorError  # noqa: E402
+from lutdnn.host import enhance  # noqa: E402
 from lutdnn.model.reference.accelerator import Accelerator  # noqa: E402
 from lutdnn.overlay.accelerator_ip import LutdnnAccelerator, LutdnnOverlay  # noqa: E402
 from lutdnn.overlay.pynq_transport import DmaTimeout  # noqa: E402

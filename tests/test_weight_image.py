@@ -5,7 +5,8 @@ import zlib
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lutdnn.core.framing import BINS, FEATURES
 from lutdnn.model import weight_image

@@ -8,9 +8,8 @@ here, so every other backend runs without it.
 from pathlib import Path
 
 from lutdnn.core.errors import CommandError
-from lutdnn.model import weight_image
-
 from lutdnn.host.backends.words import WordsBackend
+from lutdnn.model import weight_image
 
 DEFAULT_OVERLAY = Path(__file__).resolve().parents[2] / "overlay" / "lutdnn.bit"
 

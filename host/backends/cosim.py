@@ -9,9 +9,8 @@ compiled models are cached outside the repository (lutdnn.hw.flow.verilator_mode
 """
 
 from lutdnn.core.extras import require
-from lutdnn.model import weight_image
-
 from lutdnn.host.backends.words import WordsBackend
+from lutdnn.model import weight_image
 
 
 class CosimBackend(WordsBackend):
@@ -20,11 +19,11 @@ class CosimBackend(WordsBackend):
     def __init__(self, image, cache_dir=None):
         # imported here: building the model needs the hardware packages and tools only when used
         require("the cosim backend", "myhdl")
-        from lutdnn.hw.rtl.geometry import DEFAULT_MAX_CODE_BITS
         from lutdnn.accelerator.protocol import check_image
+        from lutdnn.hw.flow.verilator_model import VerilatorModel
+        from lutdnn.hw.rtl.geometry import DEFAULT_MAX_CODE_BITS
         from lutdnn.hw.rtl.lut_decode import check_geometry
         from lutdnn.model.reference.shift_entry import representable
-        from lutdnn.hw.flow.verilator_model import VerilatorModel
 
         self.image = image
         self.level_dbfs = image.level_dbfs   # the input level the quantized model was made for

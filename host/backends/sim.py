@@ -5,10 +5,9 @@ hardware (formats.spectrum_to_words) and the output words back into spectra, so
 ``sim``, ``cosim`` and ``board`` must return identical spectra.
 """
 
+from lutdnn.host.backends.words import WordsBackend
 from lutdnn.model import weight_image
 from lutdnn.model.reference.accelerator import Accelerator
-
-from lutdnn.host.backends.words import WordsBackend
 
 
 class SimBackend(WordsBackend):

@@ -13,7 +13,6 @@ import numpy as np
 
 from lutdnn.core.errors import CommandError
 from lutdnn.core.extras import require
-
 from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
 from lutdnn.model.reference.formats import CODE_WIDTHS
 
@@ -70,9 +69,9 @@ def timing_image(lanes, code_bits):
 
 def measure_cycles(args):
     from lutdnn.core.framing import BINS
-    from lutdnn.model import weight_image
     from lutdnn.core.tools import ToolError
     from lutdnn.hw.flow.verilator_model import VerilatorModel
+    from lutdnn.model import weight_image
     if args.image:
         try:
             image = weight_image.load(args.image)
@@ -107,8 +106,8 @@ def run_report(args):
           f"({latency_ms / HOP_MS * 100:.1f} % of it)")
     if args.no_synth:
         return 0
-    from lutdnn.hw.flow.synthesis import synthesize
     from lutdnn.core.tools import ToolError
+    from lutdnn.hw.flow.synthesis import synthesize
     from lutdnn.hw.flow.top_verilog import TOP, generate_verilog
     with tempfile.TemporaryDirectory(prefix="lutdnn-hw-report-") as tmp:
         try:
@@ -128,8 +127,8 @@ def run_timing(args):
     check_geometry(args)
     if args.keep is not None and args.keep.exists() and not args.keep.is_dir():
         raise CommandError(f"--keep {args.keep}: not a folder")
-    from lutdnn.hw.flow import timing
     from lutdnn.core.tools import ToolError
+    from lutdnn.hw.flow import timing
     from lutdnn.hw.flow.top_verilog import generate_verilog, top_instance
     try:
         timing.require_tools()

@@ -16,8 +16,8 @@ from pathlib import Path
 from myhdl import Cosimulation, CosimulationError
 from myhdl._Signal import _Signal
 
-from lutdnn.hw.flow.convert import convert
 from lutdnn.core.tools import require_tool, run_tool
+from lutdnn.hw.flow.convert import convert
 from lutdnn.hw.flow.vpi import myhdl_vpi
 
 COMPILE_TIMEOUT_S = 120

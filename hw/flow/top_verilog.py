@@ -7,11 +7,11 @@ from pathlib import Path
 
 from myhdl import ResetSignal, Signal, ToVerilogWarning
 
+from lutdnn.hw.flow.convert import convert
 from lutdnn.hw.rtl.accelerator_top import accelerator_top
-from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
 from lutdnn.hw.rtl.axi_lite import AxiLite
 from lutdnn.hw.rtl.axi_stream import AxiStream
-from lutdnn.hw.flow.convert import convert
+from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
 
 TOP = "accelerator_top"
 WAIVERS = Path(__file__).with_name("accelerator_waivers.vlt")

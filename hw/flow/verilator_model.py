@@ -22,12 +22,11 @@ import numpy as np
 
 from lutdnn.accelerator.driver import Driver
 from lutdnn.accelerator.transport import AcceleratorError, Transport, TransportTimeout, check_packet
-
-from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
 from lutdnn.core.atomic_write import atomic_path
 from lutdnn.core.build_cache import build_once, default_cache_dir
 from lutdnn.core.tools import ToolError, require_tool, run_tool
 from lutdnn.hw.flow.top_verilog import TOP, generate_verilog
+from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
 
 HARNESS = Path(__file__).with_name("verilator_harness.cpp")
 VERILATOR_FLAGS = ["--cc", "-O3", "--x-assign", "fast", "--x-initial", "fast", "--noassert", "-Wno-fatal"]

@@ -9,26 +9,25 @@ docs/hardware.md describes the datapath and timing, docs/register_map.md the reg
 
 from myhdl import ResetSignal, Signal, always, always_comb, always_seq, block, concat, intbv
 
-from lutdnn.model.reference.cordic import DEFAULT_PARAMS
-from lutdnn.model.reference.formats import SPECTRUM_BITS, WORD_BITS
-
 from lutdnn.accelerator.protocol import hw_params_value
-
 from lutdnn.hw.rtl.axi_lite import Registers, axi_lite_registers
 from lutdnn.hw.rtl.context_buffer import context_buffer
 from lutdnn.hw.rtl.cordic_pipeline import pipeline_latency
 from lutdnn.hw.rtl.cordic_rotation import cordic_rotation
 from lutdnn.hw.rtl.cordic_vectoring import cordic_vectoring
-from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
 from lutdnn.hw.rtl.frame_controller import ABORT_CYCLES, frame_controller
+from lutdnn.hw.rtl.geometry import DEFAULT_LANES, DEFAULT_MAX_CODE_BITS
 from lutdnn.hw.rtl.idle_gate import idle_gate
 from lutdnn.hw.rtl.interfaces import (ACTIVATION_ADDR_BITS, BIN_BITS, OUT_ADDR_BITS, ContextPort, MacCommand,
                                       OutputBuffer, ReadPort, Stream, WritePort, activation_write_port, signed,
                                       spectrum_bins, stage_sink, stage_source, unsigned)
 from lutdnn.hw.rtl.lut_decode import check_geometry, entry_bits, lut_decode
 from lutdnn.hw.rtl.mac_lanes import mac_lanes
-from lutdnn.hw.rtl.output_stage import LATENCY as STAGE_LATENCY, output_stage  # the phase waits as long
+from lutdnn.hw.rtl.output_stage import LATENCY as STAGE_LATENCY  # the phase waits as long
+from lutdnn.hw.rtl.output_stage import output_stage
 from lutdnn.hw.rtl.ram import ram
+from lutdnn.model.reference.cordic import DEFAULT_PARAMS
+from lutdnn.model.reference.formats import SPECTRUM_BITS, WORD_BITS
 
 # The CORDIC pipelines advance only while a bin enters or one may still be inside
 # (one spare cycle); the rest of the frame (CODES) they hold still.

@@ -7,12 +7,10 @@ status it reads back; ``axi_lite_registers`` is the slave.
 
 from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv
 
-from lutdnn.model.reference.formats import KMAX
-
+from lutdnn.accelerator.registers import (ADDR_BITS, DATA_BITS, ID_VALUE, REGISTER_MAP_VERSION, STATUS_CAUSE_LSB,
+                                          address, bit, field)
 from lutdnn.hw.rtl.interfaces import Configuration, FrameStatus, LutWrite, bias_write_port, wait_until
-
-from lutdnn.accelerator.registers import ADDR_BITS, DATA_BITS, ID_VALUE, REGISTER_MAP_VERSION, \
-    STATUS_CAUSE_LSB, address, bit, field
+from lutdnn.model.reference.formats import KMAX
 
 # named constants of the register table (lutdnn.accelerator.registers, docs/register_map.md)
 REG_ID = address("ID")

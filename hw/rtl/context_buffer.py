@@ -11,10 +11,9 @@ having to wipe the RAM.
 from myhdl import Signal, always_comb, always_seq, block, concat, intbv
 
 from lutdnn.core.framing import CONTEXT
-from lutdnn.model.reference.formats import WORD_BITS
-
 from lutdnn.hw.rtl.interfaces import BIN_BITS, SLOT_BITS, ReadPort, WritePort
 from lutdnn.hw.rtl.ram import ram
+from lutdnn.model.reference.formats import WORD_BITS
 
 
 @block

@@ -5,11 +5,10 @@ micro-rotation stages. (MyHDL wants each sub-block instantiated in the
 
 from myhdl import ResetSignal, Signal, intbv
 
-from lutdnn.model.reference.cordic import DEFAULT_PARAMS
-from lutdnn.model.reference.formats import S16_MAX, S16_MIN, WORD_MAX
-
 from lutdnn.hw.flow.port_check import require_range
 from lutdnn.hw.rtl.interfaces import Stream
+from lutdnn.model.reference.cordic import DEFAULT_PARAMS
+from lutdnn.model.reference.formats import S16_MAX, S16_MIN, WORD_MAX
 
 # Kinds of payload word: the range of each follows from the parameters.
 U16 = "u16"

@@ -5,12 +5,11 @@ Bit exact to ``lutdnn.model.reference.cordic.rotation`` (docs/cordic.md).
 
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
+from lutdnn.hw.rtl.cordic_pipeline import (PHASE, S16, U16, pipeline_ports, require_payload_ranges, stage_registers,
+                                           xyz_signals)
+from lutdnn.hw.rtl.cordic_stage import ROTATION, cordic_stage
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS
 from lutdnn.model.reference.formats import S16_MAX, S16_MIN, WORD_MAX
-
-from lutdnn.hw.rtl.cordic_pipeline import (PHASE, S16, U16, pipeline_ports, require_payload_ranges,
-                              stage_registers, xyz_signals)
-from lutdnn.hw.rtl.cordic_stage import ROTATION, cordic_stage
 
 PAYLOAD = dict(sink_mag=U16, sink_phase=PHASE, source_re=S16, source_im=S16)
 

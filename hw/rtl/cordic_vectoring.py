@@ -5,12 +5,11 @@ Bit exact to ``lutdnn.model.reference.cordic.vectoring`` (docs/cordic.md).
 
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
+from lutdnn.hw.rtl.cordic_pipeline import (PHASE, S16, U16, pipeline_ports, require_payload_ranges, stage_registers,
+                                           xyz_signals)
+from lutdnn.hw.rtl.cordic_stage import VECTORING, cordic_stage
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS
 from lutdnn.model.reference.formats import WORD_MAX
-
-from lutdnn.hw.rtl.cordic_pipeline import (PHASE, S16, U16, pipeline_ports, require_payload_ranges,
-                              stage_registers, xyz_signals)
-from lutdnn.hw.rtl.cordic_stage import VECTORING, cordic_stage
 
 PAYLOAD = dict(sink_re=S16, sink_im=S16, source_mag=U16, source_phase=PHASE)
 

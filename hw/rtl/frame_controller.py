@@ -19,8 +19,8 @@ for the status register, empties the context and drops the frame.
 
 from myhdl import Signal, always_comb, always_seq, block, concat, enum, intbv, modbv
 
-from lutdnn.accelerator.protocol import SPECTRUM_BEATS
 from lutdnn.accelerator import registers as register_table
+from lutdnn.accelerator.protocol import SPECTRUM_BEATS
 from lutdnn.core.framing import BINS, CONTEXT
 from lutdnn.model.model_file import HIDDEN
 from lutdnn.model.reference.packing import BEAT_BITS

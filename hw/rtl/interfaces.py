@@ -27,11 +27,10 @@ import copy
 from myhdl import Signal, intbv, modbv
 from myhdl._Signal import _Signal
 
-from lutdnn.model.reference.formats import BIAS_BITS, LUT_VALUE_BITS, SPECTRUM_BITS, WORD_BITS
 from lutdnn.accelerator import registers as register_table
-
 from lutdnn.hw.rtl.axi_stream import WAIT_LIMIT, StreamTimeout
 from lutdnn.hw.rtl.geometry import DEFAULT_MAX_CODE_BITS
+from lutdnn.model.reference.formats import BIAS_BITS, LUT_VALUE_BITS, SPECTRUM_BITS, WORD_BITS
 
 # address widths of the connections (the blocks take them from here)
 SLOT_BITS = 3              # context buffer: a frame's slot (CONTEXT = 8 frames)

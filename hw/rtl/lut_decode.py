@@ -16,12 +16,10 @@ that shift rather than multiply; it refuses (does not write, and reports on
 
 from myhdl import ConcatSignal, Signal, always, always_comb, block, concat, intbv, modbv
 
+from lutdnn.accelerator.protocol import CODE_WIDTHS
+from lutdnn.model.reference import shift_entry
 from lutdnn.model.reference.formats import KMAX, LUT_VALUE_BITS
 from lutdnn.model.reference.packing import BEAT_BITS
-
-from lutdnn.accelerator.protocol import CODE_WIDTHS
-
-from lutdnn.model.reference import shift_entry
 
 WEIGHT_BITS = LUT_VALUE_BITS + KMAX
 

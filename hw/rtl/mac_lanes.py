@@ -19,12 +19,11 @@ multiplier; it equals the multiplier's product bit for bit
 
 from myhdl import Signal, always, always_comb, always_seq, block, concat, intbv
 
-from lutdnn.model.reference.formats import ACC_BITS, BIAS_BITS, KMAX, WEIGHT_FRAC, WORD_BITS, WORD_MAX
-
-from lutdnn.model.reference import shift_entry
 from lutdnn.hw.rtl.interfaces import ACTIVATION_ADDR_BITS, ReadPort
 from lutdnn.hw.rtl.lut_decode import WEIGHT_BITS, entry_bits
 from lutdnn.hw.rtl.ram import ram
+from lutdnn.model.reference import shift_entry
+from lutdnn.model.reference.formats import ACC_BITS, BIAS_BITS, KMAX, WEIGHT_FRAC, WORD_BITS, WORD_MAX
 
 PRODUCT_BITS = WEIGHT_BITS + WORD_BITS
 SHIFT_BITS = 6

@@ -52,10 +52,9 @@ import numpy as np
 from lutdnn.core.arguments import at_least
 from lutdnn.core.errors import CommandError
 from lutdnn.model.data import corpora as added_corpora
-from lutdnn.model.data import noise_synthesis
-from lutdnn.model.data import synthetic_speech
-from lutdnn.model.data.data_split import (SAMPLE_RATE, SPLITS, DataError, load_noise, read_wav,
-                                     split_speech, wav_files, write_wav)
+from lutdnn.model.data import noise_synthesis, synthetic_speech
+from lutdnn.model.data.data_split import (SAMPLE_RATE, SPLITS, DataError, load_noise, read_wav, split_speech, wav_files,
+                                          write_wav)
 from lutdnn.model.data.mixing import EVALUATION_SNRS_DB, GAP_S, LEVEL_DBFS, SEGMENT_SAMPLES, layouts, mix, render
 
 MANIFEST = "manifest.json"

@@ -22,7 +22,6 @@ import numpy as np
 import scipy.linalg
 
 from lutdnn.core.framing import BINS, CONTEXT
-
 from lutdnn.model.quantize.error_compensation import DAMPING
 
 VALUE_MAX = 127

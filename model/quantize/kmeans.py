@@ -11,9 +11,8 @@ rounded), which is the diagonal of the output-error objective.
 
 import numpy as np
 
-from lutdnn.model.reference.formats import KMAX
-
 from lutdnn.model.quantize.codebook import nearest_level_codebook
+from lutdnn.model.reference.formats import KMAX
 
 ITERATIONS = 30
 INITS = ("linear", "density")

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lutdnn.model.quantize import calibrate, objective, schemes
 from lutdnn.model.reference.dnn import IntLayer
 from lutdnn.model.reference.formats import BIAS_FRAC, OUTPUT_MAGNITUDE, OUTPUT_MASK, WORD_MAX
 from lutdnn.model.weight_image import DEFAULT_LANES, WeightImage
-
-from lutdnn.model.quantize import calibrate, objective, schemes
 
 
 def quantize_biases(b):

@@ -10,9 +10,8 @@ import itertools
 
 import numpy as np
 
-from lutdnn.model.reference.formats import KMAX, LUT_VALUE_BITS
-
 from lutdnn.model.quantize.codebook import nearest_level_codebook
+from lutdnn.model.reference.formats import KMAX, LUT_VALUE_BITS
 
 SMALLEST_EXPONENT = LUT_VALUE_BITS - 1 + KMAX   # 2**-15 = value 1 at K = KMAX
 LARGEST_EXPONENTS = range(1, 9)

@@ -8,9 +8,8 @@ and the float row with the ``float`` backend.
 
 from typing import NamedTuple
 
-from lutdnn.model.weight_image import WeightImage
-
 from lutdnn.model.quantize import pipeline, schemes
+from lutdnn.model.weight_image import WeightImage
 
 FLOAT_BYTES = 4
 PAPER_SPECS = ("8u", "4u", "4rsvb", "4rsvb/8u")

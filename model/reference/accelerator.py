@@ -15,7 +15,6 @@ compares both with the defining pieces).
 import numpy as np
 
 from lutdnn.core.framing import BINS, CONTEXT, stack_context
-
 from lutdnn.model.reference import cordic_fast
 from lutdnn.model.reference.dnn import DecodedLayer, output_stage
 

@@ -28,7 +28,8 @@ import numpy as np
 
 from lutdnn.model.reference import cordic_native
 from lutdnn.model.reference.cordic import DEFAULT_PARAMS, rotation_inputs, vectoring_inputs, wrap
-from lutdnn.model.reference.formats import S16_MAX, S16_MIN, WORD_MAX as U16_MAX
+from lutdnn.model.reference.formats import S16_MAX, S16_MIN
+from lutdnn.model.reference.formats import WORD_MAX as U16_MAX
 from lutdnn.model.reference.formats import rshift_round, saturate
 
 CHUNK = 1 << 14   # elements at once (127 frames): the work arrays stay near 2 MB in file mode

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lutdnn.model.reference.formats import (KMAX, OUTPUT_MAGNITUDE, OUTPUT_MASK, WEIGHT_FRAC, WORD_MAX, MAG_FRAC,
-                      decode_lut, rshift_round, saturate)
+from lutdnn.model.reference.formats import (KMAX, MAG_FRAC, OUTPUT_MAGNITUDE, OUTPUT_MASK, WEIGHT_FRAC, WORD_MAX,
+                                            decode_lut, rshift_round, saturate)
 
 
 @dataclass
