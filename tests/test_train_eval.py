@@ -66,7 +66,7 @@ def test_the_model_file_records_the_loss_and_the_data_recipe(small_mixtures, tmp
                  "--noise-mix", "coloured=1") == 0
     extra = load_model_file(out).extra
     assert extra["train_config"]["loss_domain"] == "mask"
-    assert extra["recipe"]["speech_shares"] == [["fsdd", 1.0]] and extra["recipe"]["noise_shares"] == [0.0, 1.0, 0.0]
+    assert extra["recipe"]["speech_shares"] == [["fsdd", 1.0]] and extra["recipe"]["noise_shares"] == [0.0, 1.0, 0.0, 0.0]
 
 
 def test_mask_loss_compares_masks_capped_at_one_whatever_the_level():
