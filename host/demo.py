@@ -40,7 +40,7 @@ def demo_speech():
         version = espeak_version()
         parts = []
         with tempfile.TemporaryDirectory() as scratch:
-            for voice, text in zip(demo_voices(), (text for _, text in SENTENCES)):
+            for voice, (_, text) in zip(demo_voices(), SENTENCES):
                 parts += [render(text, voice, 150, 50, scratch),
                           np.zeros(int(GAP_S * SAMPLE_RATE), np.float32)]
     except DataError as err:

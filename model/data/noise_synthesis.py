@@ -99,9 +99,8 @@ def engine(rng, length):
     drift = 1.0 + 0.05 * np.sin(2 * np.pi * rng.uniform(0.05, 0.5) * t + rng.uniform(0, 2 * np.pi))
     f0 = rng.uniform(*ENGINE_F0_HZ) * drift
     phase = 2 * np.pi * np.cumsum(f0) / SAMPLE_RATE
-    partials = np.arange(1, int(ENGINE_TOP_HZ / ENGINE_F0_HZ[0]) + 1)
+    partials = np.arange(1, int(ENGINE_TOP_HZ / f0.max()) + 1)
     weights = partials ** -rng.uniform(0.5, 1.5) * rng.uniform(0.3, 1.0, len(partials))
-    weights[partials * f0.max() > ENGINE_TOP_HZ] = 0.0
     hum = np.sin(np.outer(phase, partials) + rng.uniform(0, 2 * np.pi, len(partials))) @ weights
     rumble = coloured_noise(rng, length, rng.uniform(*ENGINE_RUMBLE_EXPONENTS), ENGINE_RUMBLE_KNEE_HZ)
     return unit_rms(unit_rms(hum) * 10 ** (rng.uniform(*ENGINE_HUM_DB) / 20) + rumble)

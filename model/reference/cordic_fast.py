@@ -56,14 +56,17 @@ def numpy_micro_rotations(x, y, signs, sign_of_y=False):
 
 def vectoring(re, im, params=DEFAULT_PARAMS):
     """:func:`cordic.vectoring`, the same words."""
-    re, im = vectoring_inputs(re, im)
-    return tuple(part.reshape(re.shape) for part in kernels().vectoring(re.reshape(-1), im.reshape(-1), params))
+    return _flat(kernels().vectoring, *vectoring_inputs(re, im), params)
 
 
 def rotation(mag, phase, params=DEFAULT_PARAMS):
     """:func:`cordic.rotation`, the same words."""
-    mag, phase = rotation_inputs(mag, phase, params)
-    return tuple(part.reshape(mag.shape) for part in kernels().rotation(mag.reshape(-1), phase.reshape(-1), params))
+    return _flat(kernels().rotation, *rotation_inputs(mag, phase, params), params)
+
+
+def _flat(kernel, a, b, params):
+    """``kernel`` on ``a``, ``b`` flattened; its two outputs in their shape."""
+    return tuple(part.reshape(a.shape) for part in kernel(a.reshape(-1), b.reshape(-1), params))
 
 
 @lru_cache(maxsize=1)
