@@ -34,7 +34,7 @@ def main():
     args = parser.parse_args()
     net = load_float_net(args.model)
     calibration = []
-    load_s = timed(lambda: calibration.append(calibrate.validation_inputs(args.data, net.config.level_dbfs)))
+    load_s = timed(lambda: calibration.append(calibrate.validation_inputs(args.data, net.config)))
     print(f"calibration: {len(calibration[0])} validation frames loaded in {load_s:.1f} s")
     print(f"{'scheme':<22}{'median s':>10}{'ratio to 60 s':>15}")
     worst = 0.0

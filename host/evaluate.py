@@ -157,7 +157,7 @@ def scheme_rows(pairs, args, log, measure=quality):
     from lutdnn.model.quantize.table import scheme_table_rows
     net = load_float_net(args.model)
     specs = [s for s in args.schemes.split(",") if s and s != "float"]
-    calibration = validation_inputs(args.data, net.config.level_dbfs)   # never the split being scored
+    calibration = validation_inputs(args.data, net.config)   # never the split being scored
     rows, table = [], scheme_table_rows(net, specs, calibration, log)
     for entry in table:
         backend = open_backend("float", model=args.model) if entry.image is None else \
@@ -249,7 +249,7 @@ def run(args):
 def register(sub):
     p = sub.add_parser("eval", help="STOI/ESTOI of the noisy input and the enhancement on a split")
     p.add_argument("--data", required=True, help="folder written by 'lutdnn data'")
-    p.add_argument("--split", default="test", help="split to score (test, validation, ood)")
+    p.add_argument("--split", default="test", help="split to score (test, validation, ood, babble)")
     p.add_argument("--model", help="float model (.npz); default: the shipped model")
     p.add_argument("--limit", type=at_least(int, 1), help="score only the first N mixtures")
     p.add_argument("--schemes", help="comma-separated quantization schemes scored with the sim backend, "

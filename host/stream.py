@@ -2,7 +2,8 @@
 
 :class:`StreamEngine` holds all the state a stream needs between calls: the
 analysis/synthesis buffers (framing.StreamingSTFT), the backend's 8-frame
-context and the running input level (level.RunningLevel).  The live demo feeds
+context, the running input level (level.RunningLevel) and the per-bin noise
+floors (noise_floor.NoiseFloorGains).  The live demo feeds
 it blocks from the sound card; :func:`enhance_signal` (``lutdnn enhance``,
 ``lutdnn eval``) feeds it a whole recording, block after block.  Since every
 part is causal and carries its state, any split of the input into blocks gives
@@ -14,6 +15,7 @@ import numpy as np
 
 from lutdnn.core.framing import HOP, SAMPLE_RATE, StreamingSTFT
 from lutdnn.core.level import RunningLevel
+from lutdnn.core.noise_floor import NoiseFloorGains
 
 DELAY = HOP                       # output sample n is the enhanced input sample n - DELAY
 LEVEL_TIME_CONSTANT_S = 2.0       # running level's time constant (tuned on validation, docs/live.md)
@@ -25,13 +27,15 @@ class StreamEngine:
         """``level``: an object with ``reset()`` and ``gains(hops)``; default: the running level."""
         self.backend = backend
         self.level = level or RunningLevel(backend.level_dbfs, LEVEL_TIME_CONSTANT_S, HOP / SAMPLE_RATE)
+        self.floor = NoiseFloorGains(backend.floor_strength, backend.level_dbfs)
         self.stft = StreamingSTFT()
         self.reset()
 
     def reset(self):
-        """Start a new stream: empty window, empty context, no level heard yet."""
+        """Start a new stream: empty window, empty context, no level or noise floor heard yet."""
         self.stft.reset()
         self.level.reset()
+        self.floor.reset()
         self.backend.reset()
 
     def process(self, samples):
@@ -39,9 +43,10 @@ class StreamEngine:
         samples = np.asarray(samples, dtype=np.float64)
         if samples.ndim != 1 or len(samples) % HOP:
             raise ValueError(f"the stream takes a 1-D multiple of {HOP} samples, got shape {samples.shape}")
-        gains = self.level.gains(samples.reshape(-1, HOP))[:, None]
-        spectra = self.stft.analyze_hops(samples) * gains
-        return self.stft.synthesize_hops(self.backend.process(spectra) / gains)
+        level = self.level.gains(samples.reshape(-1, HOP))[:, None]
+        scaled = self.stft.analyze_hops(samples) * level
+        floor = self.floor.gains(scaled)
+        return self.stft.synthesize_hops(self.backend.process(scaled * floor) / (level * floor))
 
 
 def enhance_signal(signal, backend, level=None):

@@ -20,6 +20,7 @@ import numpy as np
 from lutdnn.core.atomic_write import atomic_path
 from lutdnn.core.framing import BINS, FEATURES
 from lutdnn.core.level import LEVEL_DBFS_RANGE
+from lutdnn.core.noise_floor import check_floor_strength
 
 MODEL_FORMAT = "lutdnn-model"
 MODEL_VERSION = 2              # 1 was the torch .pt file
@@ -32,6 +33,8 @@ PARAMETER_SHAPES = {
     "fc1.weight": (HIDDEN, FEATURES), "fc1.bias": (HIDDEN,),
     "fc2.weight": (BINS, HIDDEN), "fc2.bias": (BINS,),
 }
+# config keys added within version 2, with the value that means what files without them meant
+ADDED_KEYS = {"floor_strength": 0.0}
 MAX_INPUT_SHIFT = 15           # features are |X| * 2**-input_shift; |X| of s16 samples stays below 2**15 * 256
 
 
@@ -45,6 +48,7 @@ class NetConfig:
     output: str = "mask"        # "mask" or "magnitude"
     mask_floor: float = 0.0     # inference floor on the mask (mask models only)
     level_dbfs: float = None    # host normalises the noisy input to this RMS level (core/level.py)
+    floor_strength: float = 0.0  # host scales each bin towards its noise floor (core/noise_floor.py); 0: off
 
     def __post_init__(self):
         if self.output not in ("mask", "magnitude"):
@@ -58,6 +62,11 @@ class NetConfig:
         if self.level_dbfs is not None and (not _is_real(self.level_dbfs) or not low <= self.level_dbfs <= high):
             raise ValueError(f"level_dbfs must be None or a number in [{low:g}, {high:g}] dBFS, "
                              f"got {self.level_dbfs!r}")
+        if not _is_real(self.floor_strength):
+            raise ValueError(f"floor_strength must be a number, got {self.floor_strength!r}")
+        check_floor_strength(self.floor_strength)
+        if self.floor_strength and self.level_dbfs is None:
+            raise ValueError("floor_strength needs level_dbfs: the noise floor's reference is set at the input level")
 
 
 def _is_real(value):
@@ -129,6 +138,7 @@ def config_from_header(header, path):
     if not isinstance(config, dict):
         raise ModelFileError(f"{path}: the model file has no config")
     expected = {f.name for f in fields(NetConfig)}
+    config = {**ADDED_KEYS, **config}
     if set(config) != expected:
         raise ModelFileError(f"{path}: config keys {sorted(config)} differ from {sorted(expected)}")
     try:

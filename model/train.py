@@ -22,18 +22,22 @@ from tqdm import tqdm
 from lutdnn.core.atomic_write import atomic_path
 from lutdnn.core.errors import CommandError
 from lutdnn.core.framing import analyze, frame_count, stack_context
-from lutdnn.core.level import level_gain
+from lutdnn.core.noise_floor import scaled_spectra
 from lutdnn.model.data.mixture_pool import MixturePool
 from lutdnn.model.data.mixtures import read_items
+from lutdnn.model.model_file import ADDED_KEYS
 from lutdnn.model.network import EnhancementNet, NetConfig, save_model
 from lutdnn.model.train_cli import TrainConfig, recipe_from
 
 LOSS_EPS = 1e-4   # keeps the gradient of a compressed magnitude finite at zero
 
 
-def pair_features(clean, noisy, input_shift, frames=None, target_gamma=1.0):
+def pair_features(clean, noisy, config, frames=None, target_gamma=1.0):
     """(stacked scaled features, current noisy magnitude, target magnitude) as float32.
 
+    The noisy spectra are scaled as the host scales them for a model of
+    ``config`` (NetConfig: the input level, then each bin towards its noise
+    floor, core/noise_floor.py), and the clean spectra by the same gains.
     The target is ``|S|**gamma * |X|**(1 - gamma)``: gamma = 1 is the clean
     magnitude; gamma < 1 asks for a gentler mask (the square root of the
     ideal one at 0.5), which harms unseen voices and noises less.
@@ -42,30 +46,28 @@ def pair_features(clean, noisy, input_shift, frames=None, target_gamma=1.0):
     frames of one mixture are nearly alike, so a random subset of many
     mixtures teaches more per step than every frame of a few.
     """
-    mag = np.abs(analyze(noisy))
-    target = np.abs(analyze(clean)) ** target_gamma * mag ** (1.0 - target_gamma)
+    spectra, gains = scaled_spectra(noisy, config.level_dbfs, config.floor_strength)
+    mag = np.abs(spectra)
+    target = np.abs(analyze(clean) * gains) ** target_gamma * mag ** (1.0 - target_gamma)
     if frames is None:
         frames = np.arange(len(mag))
     stacked = stack_context(mag, frames)
-    return ((stacked * 2.0 ** -input_shift).astype(np.float32), mag[frames].astype(np.float32),
+    return ((stacked * 2.0 ** -config.input_shift).astype(np.float32), mag[frames].astype(np.float32),
             target[frames].astype(np.float32))
 
 
 def batch_arrays(pairs, config, frame_share=1.0, rng=None, target_gamma=1.0):
     """Features of many pairs for a model of ``config`` (NetConfig), concatenated.
 
-    Each pair is brought to the model's input level first, as the host does
-    at inference; ``frame_share`` < 1 samples frames with ``rng``.
+    ``frame_share`` < 1 samples frames with ``rng``.
     """
     parts = []
     for clean, noisy in pairs:
-        gain = level_gain(noisy, config.level_dbfs)
-        clean, noisy = clean * gain, noisy * gain
         frames = None
         if frame_share < 1.0:
             total = frame_count(len(noisy))
             frames = np.sort(rng.choice(total, max(1, int(total * frame_share)), replace=False))
-        parts.append(pair_features(clean, noisy, config.input_shift, frames, target_gamma))
+        parts.append(pair_features(clean, noisy, config, frames, target_gamma))
     return [torch.from_numpy(np.concatenate(p)) for p in zip(*parts)]
 
 
@@ -189,7 +191,8 @@ class Trainer:
         Only ``epochs`` and ``patience`` may change (to train longer)."""
         def options(net_config, train_config, recipe):   # the recipe's names get a prefix: level_dbfs is in two
             return {**net_config, **train_config, **{f"recipe.{k}": v for k, v in recipe.items()}}
-        saved = options(blob.get("net_config", {}), blob.get("train_config", {}), blob.get("recipe", {}))
+        saved = options({**ADDED_KEYS, **blob.get("net_config", {})}, blob.get("train_config", {}),
+                        blob.get("recipe", {}))
         wanted = options(asdict(self.net.config), asdict(self.config), asdict(self.pool.recipe))
         changed = [f"{k} {saved.get(k)!r} -> {v!r}" for k, v in wanted.items()
                    if k not in ("epochs", "patience") and saved.get(k) != v]
@@ -223,8 +226,8 @@ class Trainer:
 
 def run(args):
     try:   # the model file's ranges (model.model_file.NetConfig), refused before reading any data
-        net_config = NetConfig(input_shift=args.input_shift, output=args.output,
-                               mask_floor=args.mask_floor, level_dbfs=args.level_dbfs)
+        net_config = NetConfig(input_shift=args.input_shift, output=args.output, mask_floor=args.mask_floor,
+                               level_dbfs=args.level_dbfs, floor_strength=args.floor_strength)
     except ValueError as err:
         raise CommandError(f"bad network option: {err}") from err
     data = Path(args.data)

@@ -102,5 +102,8 @@ def register(sub):
     p.add_argument("--mask-floor", type=float, default=SHIPPED_NET.mask_floor)
     p.add_argument("--level-dbfs", type=float, default=SHIPPED_NET.level_dbfs,
                    help="normalise each noisy input to this RMS level (dBFS) before the model")
+    p.add_argument("--floor-strength", type=float, default=SHIPPED_NET.floor_strength,
+                   help="scale each bin by (reference / noise floor) ** (S / 2) before the model: 1 feeds the "
+                        "posterior SNR, 0 (default) the level-normalised magnitude (core/noise_floor.py)")
     p.add_argument("--resume", action="store_true", help="continue from OUT.ckpt if it exists")
     p.set_defaults(func=run)

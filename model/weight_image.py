@@ -3,7 +3,8 @@
 Written by ``lutdnn quantize``; the byte layout is docs/weight_image.md.  It
 holds, per layer, the LUT, the 8-bit biases, the fraction bits and the codes
 packed in stream order (docs/stream_format.md), plus the network-wide
-``input_shift``, output mode and mask floor, closed by a CRC32.  Loading checks
+``input_shift``, output mode and mask floor and the host's input level and
+noise-floor strength, closed by a CRC32.  Loading checks
 magic, version, length, CRC and shapes, and names the problem when one fails.
 """
 
@@ -18,6 +19,7 @@ import numpy as np
 from lutdnn.core import atomic_write
 from lutdnn.core.framing import BINS, FEATURES
 from lutdnn.core.level import check_level_dbfs
+from lutdnn.core.noise_floor import STRENGTH_STEPS, check_floor_strength
 from lutdnn.model.model_file import HIDDEN
 from lutdnn.model.reference.dnn import IntLayer
 from lutdnn.model.reference.formats import (CODE_WIDTHS, KMAX, LUT_VALUE_BITS, MAG_FRAC, OUTPUT_MAGNITUDE, OUTPUT_MASK,
@@ -35,8 +37,8 @@ FRAC_MAX = 31                   # fraction bits fit the 5-bit FRAC registers (do
 LANES_MAX = 64                   # no build has more MAC lanes than a beat has bits
 CRC_BYTES = 4
 # magic, version, layers, lanes, N, KMAX, input_shift, output mode, mask floor,
-# total length, description length, input level (float32, NaN: none), reserved
-_HEADER = struct.Struct("<8sHHHBBbBHIHf2x")
+# total length, description length, input level (float32, NaN: none), noise-floor strength (1/256 steps)
+_HEADER = struct.Struct("<8sHHHBBbBHIHfH")
 # outputs, inputs, code bits, in_frac, out_frac, reserved, beats, reserved
 _LAYER = struct.Struct("<HHBBBxI4x")
 _LUT_ENTRY = np.dtype([("value", "i1"), ("shift", "u1")])
@@ -64,6 +66,7 @@ class WeightImage:
     description: str = ""
     beats: list = field(default=None)
     level_dbfs: float = None   # the host scales noisy input to this RMS level (core/level.py); None: no scaling
+    floor_strength: float = 0.0   # the host scales each bin towards its noise floor (core/noise_floor.py)
 
     def __post_init__(self):
         self.validate()
@@ -77,11 +80,14 @@ class WeightImage:
         check_lanes(self.lanes)
         if self.output_mode not in (OUTPUT_MASK, OUTPUT_MAGNITUDE):
             raise ImageError(f"unknown output mode {self.output_mode}")
-        if self.level_dbfs is not None:
-            try:
+        try:
+            if self.level_dbfs is not None:
                 check_level_dbfs(self.level_dbfs)
-            except ValueError as err:
-                raise ImageError(str(err)) from None
+            check_floor_strength(self.floor_strength)
+        except ValueError as err:
+            raise ImageError(str(err)) from None
+        if self.floor_strength and self.level_dbfs is None:
+            raise ImageError("a noise-floor strength needs an input level: the floor's reference is set there")
         for n, (layer, bits, shape) in enumerate(zip(self.layers, self.code_bits, shapes), 1):
             _check_layer(n, layer, bits, shape)
         self._check_formats()
@@ -135,7 +141,8 @@ class WeightImage:
         total = sum(map(len, parts)) + _HEADER.size + CRC_BYTES
         parts[0] = _HEADER.pack(MAGIC, VERSION, len(self.layers), self.lanes, LUT_VALUE_BITS, KMAX,
                                 self.input_shift, self.output_mode, self.mask_floor, total, len(desc),
-                                math.nan if self.level_dbfs is None else self.level_dbfs)
+                                math.nan if self.level_dbfs is None else self.level_dbfs,
+                                round(self.floor_strength * STRENGTH_STEPS))
         body = b"".join(parts)
         return body + struct.pack("<I", zlib.crc32(body))
 
@@ -191,7 +198,7 @@ def from_bytes(data, shapes=NETWORK_SHAPES, source="image"):
     if len(data) < _HEADER.size + CRC_BYTES:
         raise ImageError(f"{source} is truncated: {len(data)} bytes, shorter than a header")
     (magic, version, n_layers, lanes, value_bits, kmax, input_shift, output_mode, mask_floor,
-     total, desc_len, level) = _HEADER.unpack_from(data)
+     total, desc_len, level, floor_steps) = _HEADER.unpack_from(data)
     if magic != MAGIC:
         raise ImageError(f"{source} is not a lutdnn weight image (bad magic {magic!r})")
     if version != VERSION:
@@ -249,7 +256,8 @@ def from_bytes(data, shapes=NETWORK_SHAPES, source="image"):
         raise ImageError(f"{source}: sections end at byte {offset}, the CRC sits at {len(body)}")
     try:
         return WeightImage(layers, [d[2] for d in descriptors], lanes, input_shift, output_mode,
-                           mask_floor, description, beats, None if math.isnan(level) else float(level))
+                           mask_floor, description, beats, None if math.isnan(level) else float(level),
+                           floor_steps / STRENGTH_STEPS)
     except ImageError as err:
         raise ImageError(f"{source}: {err}") from err
 

@@ -14,7 +14,7 @@ from lutdnn.model import weight_image
 from lutdnn.model.weight_image import _HEADER, _LAYER, DEFAULT_IMAGE, ImageError, _pad
 
 HEADER_FIELDS = ("magic", "version", "layers", "lanes", "value_bits", "kmax", "input_shift",
-                 "output_mode", "mask_floor", "total", "desc_len", "level")
+                 "output_mode", "mask_floor", "total", "desc_len", "level", "floor_steps")
 LAYER_FIELDS = ("outputs", "inputs", "bits", "in_frac", "out_frac", "beats")
 
 
@@ -40,6 +40,8 @@ IMPOSSIBLE = [
     ({"level": 200.0}, None, "input level"),
     ({"level": -300.0}, None, "input level"),
     ({"level": float("inf")}, None, "input level"),
+    ({"floor_steps": 257}, None, "noise-floor strength"),
+    ({"floor_steps": 128, "level": float("nan")}, None, "needs an input level"),
     ({"mask_floor": 0xFFFF}, None, "mask floor"),
     ({"output_mode": 7}, None, "output mode"),
 ]

@@ -73,6 +73,7 @@ def one_epoch(small_mixtures, tmp_path):
     (["--level-dbfs", "-30"], "level_dbfs"),
     (["--output", "magnitude"], "output"),
     (["--seed", "3"], "seed"),
+    (["--floor-strength", "0.5"], "floor_strength"),
     (["--speech-mix", "fsdd=1"], "recipe.speech_shares"),
 ])
 def test_resume_under_other_options_is_refused(small_mixtures, one_epoch, capsys, changed, field):
@@ -82,6 +83,15 @@ def test_resume_under_other_options_is_refused(small_mixtures, one_epoch, capsys
     err = capsys.readouterr().err
     assert "cannot resume" in err and field in err
     assert ckpt.read_bytes() == before
+
+
+def test_a_checkpoint_from_before_the_noise_floor_resumes_with_it_off(small_mixtures, one_epoch, capsys):
+    out, ckpt = one_epoch
+    blob = torch.load(ckpt, weights_only=False)
+    del blob["net_config"]["floor_strength"]
+    torch.save(blob, ckpt)
+    assert train(small_mixtures, out, "--epochs", "2", "--resume") == 0
+    assert "resumed from" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("damage", [lambda b: b[:len(b) // 2], lambda b: b"\0" * 64])

@@ -9,8 +9,8 @@ import pytest
 from lutdnn.model.data import synthetic_speech
 from lutdnn.model.data.corpora import PROMPT_TEST_VOICES, split_librispeech, split_prompts, voice_gender
 from lutdnn.model.data.data_split import DataError
-from lutdnn.model.data.mixing import rms
-from lutdnn.model.data.mixtures import build, load_manifest, read_items
+from lutdnn.model.data.mixing import Placement, rms
+from lutdnn.model.data.mixtures import _babble_drawer, build, load_manifest, read_items
 
 # The first three test mixtures (seed 0) as the code before the added corpora wrote them
 # (commit d639b8f, `lutdnn data --speech fsdd --noise noise`): what went in, and the RMS of the wavs.
@@ -41,10 +41,14 @@ def corpora_dirs(shared_data):
 @pytest.fixture(scope="module")
 def all_corpora(shared_data, corpora_dirs, tmp_path_factory):
     out = tmp_path_factory.mktemp("corpora") / "out"
-    build(shared_data / "fsdd", shared_data / "noise", out, seed=0, synthetic_minutes=0.2, ood_items=OOD_ITEMS,
-          max_items=OOD_ITEMS, librispeech=corpora_dirs["librispeech"], prompts=corpora_dirs["prompts"],
-          extra_noise=[corpora_dirs["noise_extra"]])
+    build_all(shared_data, corpora_dirs, out)
     return out
+
+
+def build_all(shared_data, corpora_dirs, out, log=lambda message: None):
+    return build(shared_data / "fsdd", shared_data / "noise", out, seed=0, synthetic_minutes=0.2,
+                 ood_items=OOD_ITEMS, max_items=OOD_ITEMS, librispeech=corpora_dirs["librispeech"],
+                 prompts=corpora_dirs["prompts"], extra_noise=[corpora_dirs["noise_extra"]], log=log)
 
 
 def test_test_split_is_the_one_the_old_code_wrote(all_corpora):
@@ -119,3 +123,39 @@ def test_training_pool_draws_every_corpus_and_noise_folder_of_the_train_split(al
     assert clean.shape == noisy.shape == (8, 24000) and np.all(np.isfinite(noisy))
     with pytest.raises(DataError, match="no noise folder street"):
         MixturePool.from_manifest(all_corpora, "train", Recipe(noise_folders=("street",)))
+
+
+def test_babble_holds_unseen_speakers_over_other_unseen_talkers(all_corpora):
+    splits = load_manifest(all_corpora)["splits"]
+    babble = splits["babble"]["items"]
+    assert len(babble) == OOD_ITEMS and splits["babble"]["corpora"] == splits["ood"]["corpora"]
+    assert {item["noise_type"] for item in babble} == {"babble"} == set(splits["babble"]["noise_types"])
+    unseen = {f"{name}/{r['speaker']}" for name, records in splits["ood"]["corpora"].items() for r in records}
+    assert all(len(item["speakers"]) == 1 and item["speakers"][0] in unseen for item in babble)
+    assert Counter(item["gender"] for item in babble) == {"F": OOD_ITEMS // 2, "M": OOD_ITEMS // 2}
+    for item, clean, noisy in read_items(all_corpora, "babble"):
+        assert 20 * np.log10(rms(clean) / rms(noisy - clean)) == pytest.approx(item["snr_db"], abs=0.1)
+
+
+def test_babble_never_holds_the_target_speaker():
+    t = np.arange(16000) / 8000
+    pieces = {"a1": np.sin(2 * np.pi * 1000 * t), "a2": np.sin(2 * np.pi * 1000 * t),
+              "b1": np.sin(2 * np.pi * 300 * t)}
+    speakers = {"a1": "A", "a2": "A", "b1": "B"}
+    draw = _babble_drawer(pieces, speakers)
+    noise, record = draw(np.random.default_rng(0), [Placement("a1", 0, 16000)])
+    spectrum = np.abs(np.fft.rfft(noise))
+    freqs = np.fft.rfftfreq(len(noise), 1 / 8000)
+    assert record["type"] == "babble"
+    assert spectrum[np.abs(freqs - 1000) < 20].max() < 1e-3 * spectrum[np.abs(freqs - 300) < 20].max()
+    again, _ = _babble_drawer(pieces, speakers)(np.random.default_rng(0), [Placement("b1", 0, 16000)])
+    assert np.abs(np.fft.rfft(again))[np.abs(freqs - 300) < 20].max() < 1e-3 * spectrum.max()
+
+
+def test_a_second_build_reuses_the_synthetic_sentences_and_writes_the_same_mixtures(all_corpora, shared_data,
+                                                                                       corpora_dirs):
+    before = load_manifest(all_corpora)
+    lines = []
+    build_all(shared_data, corpora_dirs, all_corpora, lines.append)
+    assert any("(reused)" in line for line in lines)
+    assert load_manifest(all_corpora) == before

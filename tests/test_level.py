@@ -19,6 +19,7 @@ class Recorder:
 
     def __init__(self, level_dbfs):
         self.level_dbfs = level_dbfs
+        self.floor_strength = 0.0
         self.seen = []
 
     def reset(self):

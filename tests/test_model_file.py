@@ -32,7 +32,7 @@ def float32_bound(net, stacked, current):
     return (FEATURES + HIDDEN + 3) * EPS32 * y.T * current
 
 
-@pytest.mark.parametrize("config", [NetConfig(mask_floor=0.1, level_dbfs=-25.0),
+@pytest.mark.parametrize("config", [NetConfig(mask_floor=0.1, level_dbfs=-25.0, floor_strength=0.5),
                                     NetConfig(input_shift=3, output="magnitude")])
 def test_numpy_inference_matches_the_torch_network(tmp_path, config):
     torch.manual_seed(3)
@@ -95,6 +95,8 @@ DAMAGES = {
                         "fc2.bias has dtype int16"),
     "no header": (dict(drop_header=True), "no config"),
     "config missing a key": (dict(change_header=lambda h: h["config"].pop("mask_floor")), "config keys"),
+    "floor strength off the 1/256 grid": (dict(change_header=lambda h: h["config"].update(floor_strength=0.3)),
+                                          "floor strength must be a multiple of 1/256"),
     "config with an extra key": (dict(change_header=lambda h: h["config"].update(gain=2)), "config keys"),
     "config out of range": (dict(change_header=lambda h: h["config"].update(mask_floor=-1)), "mask_floor"),
     "other version": (dict(change_header=lambda h: h.update(version=99)), "model version 99"),
@@ -137,7 +139,13 @@ def test_round_trip_keeps_parameters_config_and_extra(tmp_path):
     assert isinstance(FloatNet(back).config, NetConfig)
 
 
-@pytest.mark.parametrize("option", [["--level-dbfs", "5"], ["--mask-floor", "1.5"], ["--input-shift", "-1"]])
+def test_a_model_file_from_before_the_noise_floor_loads_with_it_off(tmp_path):
+    path = write_damaged(tmp_path / "old.npz", change_header=lambda h: h["config"].pop("floor_strength", None))
+    assert load_model_file(path).config.floor_strength == 0.0
+
+
+@pytest.mark.parametrize("option", [["--level-dbfs", "5"], ["--mask-floor", "1.5"], ["--input-shift", "-1"],
+                                    ["--floor-strength", "2"], ["--floor-strength", "0.3"]])
 def test_train_refuses_network_options_no_model_file_could_hold(tmp_path, option, capsys):
     assert main(["train", "--data", str(tmp_path), "-o", str(tmp_path / "m.npz"), *option]) == 2
     assert "bad network option" in capsys.readouterr().err

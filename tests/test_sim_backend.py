@@ -6,7 +6,8 @@ import torch
 
 from lutdnn.core.framing import BINS, analyze, stack_context
 from lutdnn.host.backends import open_backend
-from lutdnn.model.network import EnhancementNet, NetConfig, load_model
+from lutdnn.host.stream import enhance_signal
+from lutdnn.model.network import EnhancementNet, NetConfig, load_model, save_model
 from lutdnn.model.quantize import calibrate, pipeline
 from lutdnn.model.reference.accelerator import Accelerator
 from lutdnn.model.reference.formats import spectrum_to_words
@@ -26,7 +27,7 @@ def quantized():
     net = EnhancementNet(NetConfig(input_shift=1, mask_floor=0.05, level_dbfs=-20.0))
     with torch.no_grad():   # a mask near one: outputs in the range a trained model gives
         net.fc2.bias.fill_(0.5)
-    calibration = calibrate.stacked_magnitudes([noisy_signal(s) for s in range(3)], net.config.level_dbfs)
+    calibration = calibrate.stacked_magnitudes([noisy_signal(s) for s in range(3)], net.config)
     return net, pipeline.quantize_model(net, "8u", calibration).image
 
 
@@ -84,3 +85,25 @@ def test_image_path_and_errors(quantized, tmp_path):
         open_backend("sim", image=str(tmp_path / "missing.img"))
     with pytest.raises(ValueError, match=f"\\(frames, {BINS}\\)"):
         sim.process(np.zeros((4, 100), complex))
+
+
+def test_a_noise_floor_model_carries_its_strength_to_sim_which_follows_float(tmp_path):
+    torch.manual_seed(6)
+    net = EnhancementNet(NetConfig(mask_floor=0.05, level_dbfs=-25.0, floor_strength=0.75))
+    with torch.no_grad():
+        net.fc2.bias.fill_(0.5)
+    calibration = calibrate.stacked_magnitudes([noisy_signal(s, 2.0) for s in range(3)], net.config)
+    image = pipeline.quantize_model(net, "8u", calibration).image
+    save_model(net, tmp_path / "m.npz")
+    sim, float_model = open_backend("sim", image=image), open_backend("float", model=tmp_path / "m.npz")
+    assert sim.floor_strength == float_model.floor_strength == 0.75
+    x = noisy_signal(9, 2.0)
+    reference = enhance_signal(x, float_model)
+    assert snr_db(reference, enhance_signal(x, sim)) > 25
+    net.config.floor_strength = 0.0   # the same weights fed unscaled spectra: the strength is in use
+    save_model(net, tmp_path / "plain.npz")
+    assert snr_db(reference, enhance_signal(x, open_backend("float", model=tmp_path / "plain.npz"))) < 20
+
+
+def snr_db(reference, other):
+    return 10 * np.log10(np.sum(reference ** 2) / np.sum((reference - other) ** 2))

@@ -1,5 +1,6 @@
 """The weight image: round trip, byte counts, and refusal of damaged or mismatched files."""
 
+import dataclasses
 import struct
 import zlib
 
@@ -26,7 +27,7 @@ def random_image(bits=(4, 8), lanes=16, seed=0):
     rng = np.random.default_rng(seed)
     layers = [random_layer(rng, HIDDEN, FEATURES, bits[0], 11, 12), random_layer(rng, BINS, HIDDEN, bits[1], 12, 13)]
     return WeightImage(layers, list(bits), lanes, input_shift=2, output_mode=OUTPUT_MASK, mask_floor=819,
-                       description="4rsvb/8u", level_dbfs=-26.5)
+                       description="4rsvb/8u", level_dbfs=-26.5, floor_strength=0.625)
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +38,8 @@ def image_bytes():
 def test_round_trip_keeps_everything(image_bytes):
     image = random_image()
     back = weight_image.from_bytes(image_bytes)
-    assert (back.lanes, back.input_shift, back.output_mode, back.mask_floor, back.description, back.level_dbfs) == \
-        (16, 2, OUTPUT_MASK, 819, "4rsvb/8u", -26.5)
+    assert (back.lanes, back.input_shift, back.output_mode, back.mask_floor, back.description, back.level_dbfs,
+            back.floor_strength) == (16, 2, OUTPUT_MASK, 819, "4rsvb/8u", -26.5, 0.625)
     assert back.code_bits == [4, 8]
     for a, b in zip(image.layers, back.layers):
         for name in ("codes", "lut_values", "lut_shifts", "biases"):
@@ -56,8 +57,16 @@ def test_weight_bytes_match_the_paper(bits, expected):
 
 def test_no_input_level_round_trips_as_none():
     image = random_image()
-    image.level_dbfs = None
+    image.level_dbfs, image.floor_strength = None, 0.0
     assert weight_image.from_bytes(image.to_bytes()).level_dbfs is None
+
+
+@pytest.mark.parametrize("change, message", [(dict(floor_strength=0.3), "multiple of 1/256"),
+                                             (dict(floor_strength=1.5), "multiple of 1/256"),
+                                             (dict(floor_strength=0.5, level_dbfs=None), "needs an input level")])
+def test_a_noise_floor_strength_no_host_could_apply_is_refused(change, message):
+    with pytest.raises(ImageError, match=message):
+        dataclasses.replace(random_image(), **change)
 
 
 def test_total_bytes_are_the_file_size_and_layout_is_as_documented(tmp_path):

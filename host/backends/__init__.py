@@ -10,6 +10,8 @@ A backend is built by ``open_backend(name, model=..., image=...)`` and has
   the streaming engine (host.stream) calls ``reset`` once per recording or
   live session and then ``process`` on each block of hops;
 - ``level_dbfs``: the input level the model was made for (None: no level);
+- ``floor_strength``: how far the host scales each bin towards its noise
+  floor for this model (core/noise_floor.py; 0: not at all);
 - ``name``: the backend's name, for reports.
 
 ``float`` runs the float network; ``sim`` the bit-exact integer reference on a

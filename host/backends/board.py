@@ -19,7 +19,6 @@ class BoardBackend(WordsBackend):
 
     def __init__(self, image, driver):
         self.image = image
-        self.level_dbfs = image.level_dbfs
         self.driver = driver
         self.driver.load(image)
         self.cycles = []

@@ -26,7 +26,6 @@ class CosimBackend(WordsBackend):
         from lutdnn.model.reference.shift_entry import representable
 
         self.image = image
-        self.level_dbfs = image.level_dbfs   # the input level the quantized model was made for
         max_code_bits = max([DEFAULT_MAX_CODE_BITS, *image.code_bits])
         self.shift_lanes = all(representable(layer.lut_values).all() for layer in image.layers)
         check_geometry(image.lanes, max_code_bits)

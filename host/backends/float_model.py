@@ -12,6 +12,7 @@ class FloatBackend:
     def __init__(self, net):
         self.net = net
         self.level_dbfs = net.config.level_dbfs
+        self.floor_strength = net.config.floor_strength
         self.reset()
 
     def reset(self):

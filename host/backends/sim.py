@@ -15,7 +15,6 @@ class SimBackend(WordsBackend):
 
     def __init__(self, image):
         self.image = image
-        self.level_dbfs = image.level_dbfs   # the input level the quantized model was made for
         self.accelerator = Accelerator(image)
 
     def reset(self):

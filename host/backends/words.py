@@ -10,9 +10,18 @@ from lutdnn.model.reference.formats import spectrum_to_words, words_to_spectrum
 
 
 class WordsBackend:
-    """Subclasses set ``name`` and define ``run_words(re, im) -> (re, im)`` on ``(frames, 129)`` words."""
+    """Subclasses set ``name`` and ``image`` (the WeightImage) and define
+    ``run_words(re, im) -> (re, im)`` on ``(frames, 129)`` words."""
 
     name = None
+
+    @property
+    def level_dbfs(self):
+        return self.image.level_dbfs      # the input level the quantized model was made for
+
+    @property
+    def floor_strength(self):
+        return self.image.floor_strength
 
     def process(self, spectra):
         """Complex spectra ``(frames, 129)`` -> enhanced spectra; the context continues from the last call."""

@@ -10,6 +10,7 @@ for the added corpora) and writes::
     OUT/test/...                                      (same)
     OUT/ood/...                                       (held-out voices and noise type)
                                                       (real voices when LibriSpeech/prompts are given)
+    OUT/babble/...                                    (those real voices over 3-8 other unseen talkers)
     OUT/synthetic/train/NNNN.wav                      (espeak-ng sentences, training voices)
     OUT/synthetic/ood/NNNN.wav                        (espeak-ng sentences, held-out voices)
 
@@ -25,7 +26,9 @@ Manifest (``format`` "lutdnn-mixtures", ``version`` 1): ``seed``,
 folders), ``synthetic`` (generation parameters, the cache key), and
 ``splits``: for train/validation/test ``speech`` (FSDD utterances) and
 ``noise`` (``file``, ``start``, ``stop`` in 8 kHz samples); train also
-``synthetic``; ood ``synthetic`` and ``noise_type``; every written split
+``synthetic``; ood ``synthetic`` and ``noise_type`` (with real voices:
+``corpora``, ``held_out_noise`` and ``noise_types`` instead of ``noise_type``);
+babble ``corpora`` and ``noise_types``; every written split
 ``items``, each with ``split``, ``clean``, ``noisy``, ``utterances`` (file, speaker,
 offset, samples), ``speakers``, ``noise`` (a range or a generator seed),
 ``snr_db``, ``level_dbfs`` and ``gain``.
@@ -63,6 +66,7 @@ SYNTHETIC_GENERATOR_VERSION = 1
 DEFAULT_SYNTHETIC_MINUTES = 30.0
 DEFAULT_OOD_ITEMS = 60
 OOD_NOISE_TYPE = "music"
+BABBLE_NOISE_TYPE = "babble"
 OOD_PIECE_SAMPLES = SEGMENT_SAMPLES - int(GAP_S[1] * SAMPLE_RATE)  # a piece plus its longest gap fills a segment
 OOD_MIN_PIECE_SAMPLES = SAMPLE_RATE                          # shorter tails of long utterances are dropped
 
@@ -87,7 +91,7 @@ def load_manifest(out_dir):
 
 
 def read_items(out_dir, split):
-    """``[(item, clean, noisy), ...]`` of a written split (validation, test or ood)."""
+    """``[(item, clean, noisy), ...]`` of a written split (validation, test, ood or babble)."""
     splits = load_manifest(out_dir)["splits"]
     if split not in splits:
         raise DataError(f"{out_dir} has no split {split!r} (it has {', '.join(splits)})")
@@ -134,8 +138,8 @@ def _link_or_copy(source, target):
 
 def _synthetic_corpora(staging, previous, out_dir, params):
     """``(corpora, reused)``: ``{"train": entries, "ood": entries}``, rendered or taken from ``previous``."""
-    if previous is not None and previous["synthetic"]["params"] == params:
-        corpora = {name: previous["splits"][name]["synthetic"] for name in ("train", "ood")}
+    corpora = {name: previous["splits"][name].get("synthetic") for name in ("train", "ood")} if previous else {}
+    if previous is not None and previous["synthetic"]["params"] == params and None not in corpora.values():
         entries = list(itertools.chain(*corpora.values()))
         if all((out_dir / entry["file"]).is_file() for entry in entries):
             for entry in entries:
@@ -153,8 +157,8 @@ def _synthetic_corpora(staging, previous, out_dir, params):
 
 
 def _recorded_noise_drawer(ranges, signals):
-    """``draw(rng) -> (excerpt, record)``: a random excerpt of a random file's range."""
-    def draw(rng):
+    """``draw(rng, layout) -> (excerpt, record)``: a random excerpt of a random file's range."""
+    def draw(rng, _layout=None):
         cut = ranges[rng.integers(len(ranges))]
         start = int(rng.integers(cut.start, cut.stop - SEGMENT_SAMPLES + 1))
         record = {"file": cut.file, "start": start, "stop": start + SEGMENT_SAMPLES}
@@ -163,8 +167,8 @@ def _recorded_noise_drawer(ranges, signals):
 
 
 def _generated_noise_drawer(noise_type, generator):
-    """``draw(rng) -> (noise, record)``: generated noise, reproducible from the recorded seed."""
-    def draw(rng):
+    """``draw(rng, layout) -> (noise, record)``: generated noise, reproducible from the recorded seed."""
+    def draw(rng, _layout=None):
         seed = int(rng.integers(2**63))
         return generator(np.random.default_rng(seed), SEGMENT_SAMPLES), {"type": noise_type, "seed": seed}
     return draw
@@ -175,7 +179,7 @@ def _write_split(staging, name, segment_layouts, audio, speakers, draw_noise, rn
     (staging / name).mkdir()
     items = []
     for number, layout in enumerate(segment_layouts):
-        noise, noise_record = draw_noise(rng)
+        noise, noise_record = draw_noise(rng, layout)
         snr = float(EVALUATION_SNRS_DB[rng.integers(len(EVALUATION_SNRS_DB))])
         level = float(rng.uniform(*LEVEL_DBFS))
         try:
@@ -250,17 +254,43 @@ def _pieces(recordings, audio):
 
 
 def _typed_noise_drawer(ranges, signals):
-    """``draw(rng)``: a noise type first (even odds), then an excerpt of one of its ranges."""
+    """``draw(rng, layout)``: a noise type first (even odds), then an excerpt of one of its ranges."""
     by_type = {}
     for cut in ranges:
         by_type.setdefault(Path(cut.file).stem, []).append(cut)
     drawers = [_recorded_noise_drawer(by_type[name], signals) for name in sorted(by_type)]
-    return lambda rng: drawers[rng.integers(len(drawers))](rng)
+    return lambda rng, _layout=None: drawers[rng.integers(len(drawers))](rng)
 
 
-def _real_ood_split(staging, seed, recordings, audio, noise_signals, noise_ranges, items):
-    """Write ``ood`` from unseen real speakers: one speaker per segment, genders taken in turn."""
-    rng = purpose_rng(seed, "ood")
+def _babble_drawer(pieces, speakers):
+    """``draw(rng, layout)``: babble of 3-8 talkers of ``pieces``, none of them the layout's speaker.
+
+    The record keeps the seed the babble was drawn with, as for generated noise.
+    """
+    by_speaker = {}
+    for key in sorted(pieces):
+        by_speaker.setdefault(speakers[key], []).append(key)
+
+    def talker(rng, length, others):
+        keys = by_speaker[others[rng.integers(len(others))]]
+        return render(next(layouts(_shuffled(keys, pieces, rng), rng, length)), pieces, length)
+
+    def draw(rng, layout):
+        others = sorted(set(by_speaker) - {speakers[p.key] for p in layout})
+        seed = int(rng.integers(2**63))
+        noise = noise_synthesis.babble(np.random.default_rng(seed), SEGMENT_SAMPLES,
+                                       lambda r, n: talker(r, n, others))
+        return noise, {"type": BABBLE_NOISE_TYPE, "seed": seed}
+    return draw
+
+
+def _real_ood_split(staging, seed, recordings, audio, draw_noise, items, name="ood"):
+    """Write split ``name`` from unseen real speakers: one speaker per segment, genders taken in turn.
+
+    ``draw_noise(pieces, speakers)`` makes the split's noise drawer from the
+    speech pieces and their speakers.
+    """
+    rng = purpose_rng(seed, name)
     pieces, owners = _pieces(recordings, audio)
     by_speaker = {}
     for key, owner in owners.items():
@@ -272,8 +302,7 @@ def _real_ood_split(staging, seed, recordings, audio, noise_signals, noise_range
     queues = [[by_gender[g][i] for i in rng.permutation(len(by_gender[g]))] for g in sorted(by_gender)]
     turns = [layout for group in itertools.zip_longest(*queues) for layout in group if layout is not None]
     speakers = {key: f"{owner.corpus}/{owner.speaker}" for key, owner in owners.items()}
-    written = _write_split(staging, "ood", turns[:items], pieces, speakers,
-                           _typed_noise_drawer(noise_ranges, noise_signals), rng)
+    written = _write_split(staging, name, turns[:items], pieces, speakers, draw_noise(pieces, speakers), rng)
     return _label(written, {f"{r.corpus}/{r.speaker}": r.gender for r in recordings})
 
 
@@ -350,7 +379,9 @@ def build(speech_dir, noise_dir, out_dir, seed=0, synthetic_minutes=DEFAULT_SYNT
             audio = {r.file: read_wav(added[r.corpus][0] / r.file) for r in recordings}
             signals = {**noise[0], **extra_signals}
             ranges = noise[1]["test"] + extra_ranges["test"] + extra_ranges["ood"]
-            items["ood"] = _real_ood_split(staging, seed, recordings, audio, signals, ranges, ood_count)
+            items["ood"] = _real_ood_split(staging, seed, recordings, audio,
+                                           lambda *_: _typed_noise_drawer(ranges, signals), ood_count)
+            items["babble"] = _real_ood_split(staging, seed, recordings, audio, _babble_drawer, ood_count, "babble")
         else:
             items["ood"] = _ood_split(staging, seed, corpora["ood"], ood_count)
         log(", ".join(f"{name}: {len(split)} mixtures" for name, split in items.items()))
@@ -373,7 +404,7 @@ def _manifest(seed, speech_dir, noise_dir, params, speech, noise_ranges, corpora
     splits["train"]["synthetic"] = corpora["train"]
     splits["ood"] = {"synthetic": corpora["ood"], "noise_type": OOD_NOISE_TYPE}
     for name, split_items in items.items():
-        splits[name]["items"] = split_items
+        splits.setdefault(name, {})["items"] = split_items
     return {"format": FORMAT, "version": VERSION, "seed": seed, "sample_rate": SAMPLE_RATE,
             "segment_samples": SEGMENT_SAMPLES,
             "sources": {"speech": str(speech_dir), "noise": str(noise_dir)},
@@ -390,10 +421,11 @@ def _add_corpora_to_manifest(manifest, added, extra_noise, extra_ranges, held_ou
         manifest["splits"][split]["extra_noise"] = [asdict(r) for r in extra_ranges[split]]
     if added:
         ood = manifest["splits"]["ood"]
-        ood.pop("synthetic"), ood.pop("noise_type")
+        ood.pop("noise_type")   # the synthetic sentences stay listed: a later build reuses them
         ood["corpora"] = {name: [asdict(r) for r in splits["test"]] for name, (_, splits) in added.items()}
         ood["held_out_noise"] = [asdict(r) for r in extra_ranges["ood"]]
         ood["noise_types"] = sorted({item["noise_type"] for item in ood["items"]})
+        manifest["splits"]["babble"].update(corpora=ood["corpora"], noise_types=[BABBLE_NOISE_TYPE])
 
 
 def folder_bytes(folder):

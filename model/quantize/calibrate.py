@@ -1,7 +1,7 @@
 """Calibration of the integer formats on validation data.
 
-- Inputs: noisy validation mixtures, brought to the model's input level as the
-  host does, -> stacked magnitudes (docs/features.md), at most
+- Inputs: noisy validation mixtures, brought to the model's input level and
+  scaled towards their noise floors as the host does, -> stacked magnitudes (docs/features.md), at most
   :data:`MAX_FRAMES` frames evenly picked.
 - Fraction bits: ``F_1 = MAG_FRAC + input_shift`` is fixed by the network's
   config; ``F_2`` and ``F_3`` are the largest that keep the quantized network's
@@ -14,8 +14,8 @@ import math
 
 import numpy as np
 
-from lutdnn.core.framing import analyze, stack_context
-from lutdnn.core.level import level_gain
+from lutdnn.core.framing import stack_context
+from lutdnn.core.noise_floor import scaled_spectra
 from lutdnn.model.reference.formats import MAG_FRAC, WEIGHT_FRAC, WORD_MAX
 
 MAX_FRAMES = 8000
@@ -27,23 +27,25 @@ class CalibrationError(ValueError):
     """Calibration that cannot give valid integer formats; the message says why."""
 
 
-def stacked_magnitudes(signals, level_dbfs=None, max_frames=MAX_FRAMES):
+def stacked_magnitudes(signals, config, max_frames=MAX_FRAMES):
     """8 kHz signals -> stacked magnitudes ``(frames, 1032)`` in ``|X|`` units, each
-    signal first brought to the model's input level as the host does (core/level.py)."""
-    stacked = np.concatenate([stack_context(np.abs(analyze(s * level_gain(s, level_dbfs)))) for s in signals])
+    signal first brought to the model's input level and scaled towards its noise
+    floor as the host does (core/level.py, core/noise_floor.py)."""
+    stacked = np.concatenate([stack_context(np.abs(scaled_spectra(s, config.level_dbfs, config.floor_strength)[0]))
+                              for s in signals])
     if len(stacked) > max_frames:
         stacked = stacked[np.linspace(0, len(stacked) - 1, max_frames).astype(np.int64)]
     return stacked
 
 
-def validation_inputs(data_dir, level_dbfs=None, max_frames=MAX_FRAMES, limit=None):
+def validation_inputs(data_dir, config, max_frames=MAX_FRAMES, limit=None):
     """Stacked magnitudes of the noisy validation mixtures ``lutdnn data`` wrote in ``data_dir``
-    (``level_dbfs``: the model's ``config.level_dbfs``)."""
+    as the host would hand them to a model of ``config`` (NetConfig)."""
     from lutdnn.model.data.mixtures import read_items
     items = read_items(data_dir, "validation")[:limit]
     if not items:
         raise CalibrationError(f"no validation mixtures in {data_dir}")
-    return stacked_magnitudes([noisy for _, _, noisy in items], level_dbfs, max_frames)
+    return stacked_magnitudes([noisy for _, _, noisy in items], config, max_frames)
 
 
 def input_frac(input_shift):

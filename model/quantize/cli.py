@@ -33,7 +33,7 @@ def run(args):
         layer_schemes = schemes.parse(args.scheme)
         calibration = None
         if args.data:
-            calibration = calibrate.validation_inputs(args.data, net.config.level_dbfs,
+            calibration = calibrate.validation_inputs(args.data, net.config,
                                                        limit=args.calibration_mixtures)
             print(f"calibration: {len(calibration)} validation frames from {args.data}")
         elif args.fraction_bits is None:

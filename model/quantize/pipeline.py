@@ -78,7 +78,7 @@ def quantize_model(net, spec, calibration=None, fraction_bits=None, lanes=DEFAUL
     floor = int(np.clip(round(config.mask_floor * 2 ** fracs[-1]), 0, WORD_MAX)) if mask else 0
     image = WeightImage(int_layers, [s.bits for s in layer_schemes], lanes, config.input_shift,
                         OUTPUT_MASK if mask else OUTPUT_MAGNITUDE, floor, schemes.describe(layer_schemes),
-                        level_dbfs=config.level_dbfs)
+                        level_dbfs=config.level_dbfs, floor_strength=config.floor_strength)
     return QuantizedModel(image, done, peaks)
 
 
