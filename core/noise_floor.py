@@ -8,6 +8,8 @@ one, so a noise the network never heard sits at the level every noise sat at
 in training.  The output is divided by the same gains, so the network's mask
 still multiplies the noisy spectrum itself; the accelerator never sees the
 gains, and `sim`, `cosim` and `board` stay bit-exact with each other.
+With the paper's network it costs more than it gains (docs/model.md, issue
+10 round 4), so models are made with it off unless asked.
 
 The floor is minimum statistics: each bin's power smoothed over
 :data:`SMOOTHING_S` (bias-corrected as in level.RunningLevel), then its

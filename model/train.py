@@ -27,7 +27,7 @@ from lutdnn.model.data.mixture_pool import MixturePool
 from lutdnn.model.data.mixtures import read_items
 from lutdnn.model.model_file import ADDED_KEYS
 from lutdnn.model.network import EnhancementNet, NetConfig, save_model
-from lutdnn.model.train_cli import TrainConfig, recipe_from
+from lutdnn.model.train_cli import ADDED_TRAIN_KEYS, TrainConfig, recipe_from
 
 LOSS_EPS = 1e-4   # keeps the gradient of a compressed magnitude finite at zero
 
@@ -96,6 +96,16 @@ def magnitude_loss(net, features, noisy_mag, clean_mag, power=1.0, suppression_w
     return torch.mean(err ** 2)
 
 
+def _optimizer(net, weight_decay):
+    """Adam, or with ``weight_decay`` > 0 AdamW decaying the weights only: narrower weights quantize better."""
+    if not weight_decay:
+        return torch.optim.Adam(net.parameters())
+    weights = [p for name, p in net.named_parameters() if name.endswith("weight")]
+    biases = [p for name, p in net.named_parameters() if not name.endswith("weight")]
+    return torch.optim.AdamW([{"params": weights, "weight_decay": weight_decay},
+                              {"params": biases, "weight_decay": 0.0}])
+
+
 class TrainingError(ValueError):
     """Training cannot go on (a non-finite loss, a checkpoint that does not fit); the message says why."""
 
@@ -112,7 +122,7 @@ class Trainer:
         self.net = net
         self.config = config
         self.checkpoint = Path(checkpoint)
-        self.optimizer = torch.optim.Adam(net.parameters())
+        self.optimizer = _optimizer(net, config.weight_decay)
         # the average of the clamped weights stays inside the clamp: it is a convex combination
         self.average = AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(config.ema_decay),
                                      use_buffers=False)
@@ -191,8 +201,8 @@ class Trainer:
         Only ``epochs`` and ``patience`` may change (to train longer)."""
         def options(net_config, train_config, recipe):   # the recipe's names get a prefix: level_dbfs is in two
             return {**net_config, **train_config, **{f"recipe.{k}": v for k, v in recipe.items()}}
-        saved = options({**ADDED_KEYS, **blob.get("net_config", {})}, blob.get("train_config", {}),
-                        blob.get("recipe", {}))
+        saved = options({**ADDED_KEYS, **blob.get("net_config", {})},
+                        {**ADDED_TRAIN_KEYS, **blob.get("train_config", {})}, blob.get("recipe", {}))
         wanted = options(asdict(self.net.config), asdict(self.config), asdict(self.pool.recipe))
         changed = [f"{k} {saved.get(k)!r} -> {v!r}" for k, v in wanted.items()
                    if k not in ("epochs", "patience") and saved.get(k) != v]
@@ -240,7 +250,7 @@ def run(args):
     cfg = TrainConfig(epochs=args.epochs, mixtures_per_epoch=args.mixtures, seed=args.seed,
                       patience=args.patience, loss_power=args.loss_power,
                       target_gamma=args.target_gamma, suppression_weight=args.suppression_weight,
-                      ema_decay=args.ema, loss_domain=args.loss_domain)
+                      ema_decay=args.ema, loss_domain=args.loss_domain, weight_decay=args.weight_decay)
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     net = EnhancementNet(net_config)

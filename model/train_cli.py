@@ -29,6 +29,11 @@ class TrainConfig:
     suppression_weight: float = 4.0
     ema_decay: float = 0.995
     seed: int = 0
+    weight_decay: float = 0.0
+
+
+# options added after checkpoints were written, with the value that means what checkpoints without them meant
+ADDED_TRAIN_KEYS = {"weight_decay": 0.0}
 
 
 def share(names):
@@ -76,6 +81,8 @@ def register(sub):
                         "(speech removed) relative to where it exceeds it (1: plain MSE)")
     p.add_argument("--ema", type=float, default=TrainConfig.ema_decay,
                    help="decay per step of the weight average that is validated and saved (0: the last weights)")
+    p.add_argument("--weight-decay", type=at_least(float, 0.0), default=TrainConfig.weight_decay,
+                   help="AdamW's decoupled decay of the weights (not the biases) towards 0 (default 0: plain Adam)")
     data = p.add_argument_group("training data (docs/data.md, 'Training: mixed on the fly')")
     data.add_argument("--speech-mix", type=share(SPEECH_CORPORA), nargs="+", metavar="CORPUS=SHARE",
                       default=list(Recipe.speech_shares),

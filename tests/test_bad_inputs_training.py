@@ -74,6 +74,7 @@ def one_epoch(small_mixtures, tmp_path):
     (["--output", "magnitude"], "output"),
     (["--seed", "3"], "seed"),
     (["--floor-strength", "0.5"], "floor_strength"),
+    (["--weight-decay", "0.1"], "weight_decay"),
     (["--speech-mix", "fsdd=1"], "recipe.speech_shares"),
 ])
 def test_resume_under_other_options_is_refused(small_mixtures, one_epoch, capsys, changed, field):
@@ -85,10 +86,11 @@ def test_resume_under_other_options_is_refused(small_mixtures, one_epoch, capsys
     assert ckpt.read_bytes() == before
 
 
-def test_a_checkpoint_from_before_the_noise_floor_resumes_with_it_off(small_mixtures, one_epoch, capsys):
+def test_a_checkpoint_from_before_the_noise_floor_and_weight_decay_resumes_with_both_off(small_mixtures, one_epoch,
+                                                                                         capsys):
     out, ckpt = one_epoch
     blob = torch.load(ckpt, weights_only=False)
-    del blob["net_config"]["floor_strength"]
+    del blob["net_config"]["floor_strength"], blob["train_config"]["weight_decay"]
     torch.save(blob, ckpt)
     assert train(small_mixtures, out, "--epochs", "2", "--resume") == 0
     assert "resumed from" in capsys.readouterr().out

@@ -8,8 +8,8 @@ import torch
 
 from lutdnn.host.cli import main
 from lutdnn.model.model_file import load_model_file
-from lutdnn.model.network import CLAMP, load_model
-from lutdnn.model.train import magnitude_loss
+from lutdnn.model.network import CLAMP, EnhancementNet, load_model
+from lutdnn.model.train import _optimizer, magnitude_loss
 
 
 def train(data, out, epochs, *extra):
@@ -49,6 +49,20 @@ class FixedEstimate:
     @staticmethod
     def enhance_magnitude(features, noisy_mag):
         return features
+
+
+def test_weight_decay_shrinks_the_weights_but_not_the_biases():
+    net = EnhancementNet()
+    assert type(_optimizer(net, 0.0)) is torch.optim.Adam
+    optimizer = _optimizer(net, 0.5)
+    before = {name: p.detach().clone() for name, p in net.named_parameters()}
+    for p in net.parameters():
+        p.grad = torch.zeros_like(p)   # no gradient: only the decay moves anything
+    optimizer.step()
+    for name, p in net.named_parameters():
+        shrink = 1 - 1e-3 * 0.5 if name.endswith("weight") else 1.0
+        assert torch.allclose(p, before[name] * shrink), name
+    assert not torch.equal(net.fc1.weight, before["fc1.weight"])
 
 
 def test_suppression_weight_scales_only_the_error_below_the_target():
