@@ -35,12 +35,15 @@ STRENGTH_STEPS = 256                 # strengths are multiples of 1/256, so a we
 WHITE_BIN_POWER = float(np.sum(np.square(HANN)))   # a bin's mean power for white noise of unit variance
 
 
-def check_floor_strength(strength):
-    """ValueError unless ``strength`` is a multiple of 1/:data:`STRENGTH_STEPS` in [0, 1]."""
+def check_floor_strength(strength, level_dbfs):
+    """ValueError unless ``strength`` is a multiple of 1/:data:`STRENGTH_STEPS` in [0, 1], with an input
+    level (``level_dbfs`` not None) when it is above 0."""
     steps = strength * STRENGTH_STEPS
     if not 0.0 <= strength <= 1.0 or steps != round(steps):
         raise ValueError(f"the noise-floor strength must be a multiple of 1/{STRENGTH_STEPS} in [0, 1], "
                          f"got {strength}")
+    if strength and level_dbfs is None:
+        raise ValueError("a noise-floor strength needs an input level: the floor's reference is set there")
 
 
 def reference_power(level_dbfs):
@@ -55,7 +58,7 @@ class NoiseFloorGains:
     """
 
     def __init__(self, strength, level_dbfs, hop_s=HOP / SAMPLE_RATE):
-        check_floor_strength(strength)
+        check_floor_strength(strength, level_dbfs)
         self.strength = strength
         self.reference = reference_power(level_dbfs) if strength else None
         self.decay = float(np.exp(-hop_s / SMOOTHING_S))

@@ -64,9 +64,7 @@ class NetConfig:
                              f"got {self.level_dbfs!r}")
         if not _is_real(self.floor_strength):
             raise ValueError(f"floor_strength must be a number, got {self.floor_strength!r}")
-        check_floor_strength(self.floor_strength)
-        if self.floor_strength and self.level_dbfs is None:
-            raise ValueError("floor_strength needs level_dbfs: the noise floor's reference is set at the input level")
+        check_floor_strength(self.floor_strength, self.level_dbfs)
 
 
 def _is_real(value):

@@ -83,11 +83,9 @@ class WeightImage:
         try:
             if self.level_dbfs is not None:
                 check_level_dbfs(self.level_dbfs)
-            check_floor_strength(self.floor_strength)
+            check_floor_strength(self.floor_strength, self.level_dbfs)
         except ValueError as err:
             raise ImageError(str(err)) from None
-        if self.floor_strength and self.level_dbfs is None:
-            raise ImageError("a noise-floor strength needs an input level: the floor's reference is set there")
         for n, (layer, bits, shape) in enumerate(zip(self.layers, self.code_bits, shapes), 1):
             _check_layer(n, layer, bits, shape)
         self._check_formats()

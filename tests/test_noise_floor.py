@@ -62,7 +62,13 @@ def test_gains_are_causal_bounded_and_the_same_for_any_split_into_blocks():
 @pytest.mark.parametrize("strength", [-0.5, 0.3, 1.5, float("nan")])
 def test_a_strength_off_the_grid_is_refused(strength):
     with pytest.raises(ValueError, match="multiple of 1/256"):
-        check_floor_strength(strength)
+        check_floor_strength(strength, LEVEL)
+
+
+def test_a_strength_without_an_input_level_is_refused_and_none_needs_none():
+    with pytest.raises(ValueError, match="needs an input level"):
+        check_floor_strength(0.5, None)
+    check_floor_strength(0.0, None)
 
 
 class PassThrough:
