@@ -2,10 +2,10 @@
 
 
 def at_least(kind, low):
-    """An argparse type: ``kind`` no smaller than ``low``."""
+    """An argparse type: ``kind`` no smaller than ``low``, and finite."""
     def parse(text):
         value = kind(text)
-        if value < low:
+        if not low <= value < float("inf"):   # NaN fails both comparisons
             raise ValueError(text)
         return value
     parse.__name__ = f"{kind.__name__} >= {low}"

@@ -2,8 +2,10 @@
 
 Fresh mixtures every epoch from the training pool that ``lutdnn data`` wrote
 (model.mixtures), turned into stacked features chunk by chunk so a million
-frames never sit in memory at once.  Adam with default parameters; weights
-and biases clamped to (-1, 1) after every step (DESIGN.md section 2).
+frames never sit in memory at once.  Adam (AdamW with ``--weight-decay``);
+weights and biases clamped to (-1, 1) after every step (DESIGN.md section 2).
+``--init`` starts from a model file's weights instead of random ones, to
+fine-tune it (e.g. with the envelope term, model.envelope_loss).
 The weights validated, kept and saved are an exponential moving average of
 the trained ones (``--ema``).  Validation loss each epoch on the fixed
 validation mixtures; early stopping keeps the best epoch.  ``OUT.ckpt``
@@ -25,8 +27,9 @@ from lutdnn.core.framing import analyze, frame_count, stack_context
 from lutdnn.core.noise_floor import scaled_spectra
 from lutdnn.model.data.mixture_pool import MixturePool
 from lutdnn.model.data.mixtures import read_items
+from lutdnn.model.envelope_loss import WINDOW_FRAMES, envelope_correlation_loss
 from lutdnn.model.model_file import ADDED_KEYS
-from lutdnn.model.network import EnhancementNet, NetConfig, save_model
+from lutdnn.model.network import EnhancementNet, NetConfig, load_model, save_model
 from lutdnn.model.train_cli import ADDED_TRAIN_KEYS, TrainConfig, recipe_from
 
 LOSS_EPS = 1e-4   # keeps the gradient of a compressed magnitude finite at zero
@@ -71,7 +74,22 @@ def batch_arrays(pairs, config, frame_share=1.0, rng=None, target_gamma=1.0):
     return [torch.from_numpy(np.concatenate(p)) for p in zip(*parts)]
 
 
-def magnitude_loss(net, features, noisy_mag, clean_mag, power=1.0, suppression_weight=1.0, domain="magnitude"):
+def mixture_arrays(pairs, config, target_gamma=1.0):
+    """Every frame of equally long pairs, one row per mixture: ``(mixtures, frames, ...)`` tensors."""
+    parts = [pair_features(clean, noisy, config, target_gamma=target_gamma) for clean, noisy in pairs]
+    return [torch.from_numpy(np.stack(p)) for p in zip(*parts)]
+
+
+def training_loss(net, features, noisy_mag, target, config):
+    """The loss ``config`` (TrainConfig) asks for: the per-bin error, plus the envelope term on whole mixtures."""
+    est = net.enhance_magnitude(features, noisy_mag)
+    loss = magnitude_error(est, noisy_mag, target, config.loss_power, config.suppression_weight, config.loss_domain)
+    if config.envelope_weight:
+        loss = loss + config.envelope_weight * envelope_correlation_loss(est, target)
+    return loss
+
+
+def magnitude_error(est, noisy_mag, clean_mag, power=1.0, suppression_weight=1.0, domain="magnitude"):
     """MSE between power-law compressed magnitudes (``power`` = 1: linear magnitude), or between masks.
 
     Compression (e.g. 0.3) keeps quiet bins and high bands, which STOI weighs
@@ -85,7 +103,6 @@ def magnitude_loss(net, features, noisy_mag, clean_mag, power=1.0, suppression_w
     left in): on speech and noise unlike its training data a network taught
     so errs towards passing the input through rather than cutting speech.
     """
-    est = net.enhance_magnitude(features, noisy_mag)
     if domain == "mask":
         est, clean_mag = est / (noisy_mag + LOSS_EPS), torch.clamp(clean_mag / (noisy_mag + LOSS_EPS), max=1.0)
     elif power != 1.0:
@@ -96,14 +113,14 @@ def magnitude_loss(net, features, noisy_mag, clean_mag, power=1.0, suppression_w
     return torch.mean(err ** 2)
 
 
-def _optimizer(net, weight_decay):
+def _optimizer(net, weight_decay, learning_rate=1e-3):
     """Adam, or with ``weight_decay`` > 0 AdamW decaying the weights only: narrower weights quantize better."""
     if not weight_decay:
-        return torch.optim.Adam(net.parameters())
+        return torch.optim.Adam(net.parameters(), lr=learning_rate)
     weights = [p for name, p in net.named_parameters() if name.endswith("weight")]
     biases = [p for name, p in net.named_parameters() if not name.endswith("weight")]
     return torch.optim.AdamW([{"params": weights, "weight_decay": weight_decay},
-                              {"params": biases, "weight_decay": 0.0}])
+                              {"params": biases, "weight_decay": 0.0}], lr=learning_rate)
 
 
 class TrainingError(ValueError):
@@ -122,41 +139,59 @@ class Trainer:
         self.net = net
         self.config = config
         self.checkpoint = Path(checkpoint)
-        self.optimizer = _optimizer(net, config.weight_decay)
+        self.optimizer = _optimizer(net, config.weight_decay, config.learning_rate)
         # the average of the clamped weights stays inside the clamp: it is a convex combination
         self.average = AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(config.ema_decay),
                                      use_buffers=False)
-        self.val = batch_arrays(validation_pairs, net.config, target_gamma=config.target_gamma)
+        self.val = self._validation_batches(validation_pairs)
         self.epoch = 0
         self.best = (float("inf"), None)   # (validation loss, state_dict)
         self.history = []
 
+    def _validation_batches(self, pairs):
+        """The fixed validation data: all frames in one batch, or (envelope term) one batch per whole mixture."""
+        cfg, config = self.config, self.net.config
+        if not cfg.envelope_weight:
+            return [batch_arrays(pairs, config, target_gamma=cfg.target_gamma)]
+        short = sum(frame_count(len(noisy)) < WINDOW_FRAMES for _, noisy in pairs)
+        if short:
+            raise TrainingError(f"{short} validation mixtures are shorter than the envelope term's "
+                                f"{WINDOW_FRAMES} frames; train without --envelope-weight or with longer mixtures")
+        return [mixture_arrays([pair], config, cfg.target_gamma) for pair in pairs]
+
+    def batches(self, rng, count):
+        """Steps over ``count`` fresh mixtures: random frames, or whole mixtures for the envelope term."""
+        cfg, config = self.config, self.net.config
+        pairs = zip(*self.pool.pairs(rng, count))
+        if cfg.envelope_weight:
+            arrays, size = mixture_arrays(pairs, config, cfg.target_gamma), cfg.batch_mixtures
+        else:
+            arrays, size = batch_arrays(pairs, config, cfg.frame_share, rng, cfg.target_gamma), cfg.batch_frames
+        order = torch.from_numpy(rng.permutation(len(arrays[0])))
+        for b in range(0, len(order), size):
+            yield [a[order[b:b + size]] for a in arrays]
+
     def train_epoch(self, rng):
         cfg, net = self.config, self.net
         net.train()
-        total, frames = 0.0, 0
+        total, items = 0.0, 0
         bar = tqdm(total=cfg.mixtures_per_epoch, desc=f"epoch {self.epoch + 1}", unit="mix", leave=False)
         for start in range(0, cfg.mixtures_per_epoch, cfg.chunk_mixtures):
             count = min(cfg.chunk_mixtures, cfg.mixtures_per_epoch - start)
-            feats, mag, target = batch_arrays(zip(*self.pool.pairs(rng, count)), net.config,
-                                              cfg.frame_share, rng, cfg.target_gamma)
-            order = torch.from_numpy(rng.permutation(len(feats)))
-            for b in range(0, len(order), cfg.batch_frames):
-                idx = order[b:b + cfg.batch_frames]
-                loss = magnitude_loss(net, feats[idx], mag[idx], target[idx], cfg.loss_power,
-                                      cfg.suppression_weight, cfg.loss_domain)
+            for feats, mag, target in self.batches(rng, count):
+                loss = training_loss(net, feats, mag, target, cfg)
                 check_finite(loss.item(), "training", self.epoch + 1)   # before the step spoils the weights
                 self.optimizer.zero_grad()
                 loss.backward()
                 self.optimizer.step()
                 net.clamp_()
                 self.average.update_parameters(net)
-                total += loss.item() * len(idx)
-                frames += len(idx)
+                total += loss.item() * len(feats)
+                items += len(feats)
             bar.update(count)
-            bar.set_postfix(loss=f"{total / frames:.4f}")
+            bar.set_postfix(loss=f"{total / items:.4f}")
         bar.close()
-        return total / frames
+        return total / items
 
     @property
     def averaged_net(self):
@@ -165,8 +200,7 @@ class Trainer:
     @torch.no_grad()
     def validate(self):
         self.averaged_net.eval()
-        return magnitude_loss(self.averaged_net, *self.val, self.config.loss_power,
-                              self.config.suppression_weight, self.config.loss_domain).item()
+        return float(np.mean([training_loss(self.averaged_net, *batch, self.config).item() for batch in self.val]))
 
     def save_checkpoint(self, rng):
         blob = {"net": self.net.state_dict(), "average": self.average.state_dict(),
@@ -234,6 +268,19 @@ class Trainer:
         return self.history
 
 
+def initial_net(path, config):
+    """The network of the model file ``path`` to fine-tune; its settings must be ``config`` (NetConfig)."""
+    try:
+        net = load_model(path)
+    except (OSError, ValueError) as err:   # the model file's errors name the file and the problem
+        raise CommandError(f"cannot start from --init {path}: {err}") from err
+    if net.config != config:
+        raise CommandError(f"cannot start from --init {path}: it was made with {net.config}, the options ask for "
+                           f"{config} (give the same --input-shift, --output, --mask-floor, --level-dbfs "
+                           f"and --floor-strength)")
+    return net
+
+
 def run(args):
     try:   # the model file's ranges (model.model_file.NetConfig), refused before reading any data
         net_config = NetConfig(input_shift=args.input_shift, output=args.output, mask_floor=args.mask_floor,
@@ -250,14 +297,16 @@ def run(args):
     cfg = TrainConfig(epochs=args.epochs, mixtures_per_epoch=args.mixtures, seed=args.seed,
                       patience=args.patience, loss_power=args.loss_power,
                       target_gamma=args.target_gamma, suppression_weight=args.suppression_weight,
-                      ema_decay=args.ema, loss_domain=args.loss_domain, weight_decay=args.weight_decay)
+                      ema_decay=args.ema, loss_domain=args.loss_domain, weight_decay=args.weight_decay,
+                      learning_rate=args.learning_rate, envelope_weight=args.envelope_weight,
+                      batch_mixtures=args.batch_mixtures, init=Path(args.init).name if args.init else "")
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
-    net = EnhancementNet(net_config)
+    net = initial_net(args.init, net_config) if args.init else EnhancementNet(net_config)
     out = Path(args.output_model)
     out.parent.mkdir(parents=True, exist_ok=True)
-    trainer = Trainer(pool, validation, net, cfg, out.with_name(out.name + ".ckpt"))
     try:
+        trainer = Trainer(pool, validation, net, cfg, out.with_name(out.name + ".ckpt"))
         if args.resume and trainer.checkpoint.exists():
             trainer.restore(rng)
             print(f"resumed from {trainer.checkpoint} after epoch {trainer.epoch}")

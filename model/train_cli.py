@@ -30,10 +30,14 @@ class TrainConfig:
     ema_decay: float = 0.995
     seed: int = 0
     weight_decay: float = 0.0
+    learning_rate: float = 1e-3
+    envelope_weight: float = 0.0
+    batch_mixtures: int = 8
+    init: str = ""
 
 
 # options added after checkpoints were written, with the value that means what checkpoints without them meant
-ADDED_TRAIN_KEYS = {"weight_decay": 0.0}
+ADDED_TRAIN_KEYS = {"weight_decay": 0.0, "learning_rate": 1e-3, "envelope_weight": 0.0, "batch_mixtures": 8, "init": ""}
 
 
 def share(names):
@@ -83,6 +87,15 @@ def register(sub):
                    help="decay per step of the weight average that is validated and saved (0: the last weights)")
     p.add_argument("--weight-decay", type=at_least(float, 0.0), default=TrainConfig.weight_decay,
                    help="AdamW's decoupled decay of the weights (not the biases) towards 0 (default 0: plain Adam)")
+    p.add_argument("--learning-rate", type=at_least(float, 1e-7), default=TrainConfig.learning_rate)
+    p.add_argument("--envelope-weight", type=at_least(float, 0.0), default=TrainConfig.envelope_weight,
+                   help="weight of a STOI-like term, 1 - the correlation of band envelopes over 384 ms "
+                        "(model/envelope_loss.py); above 0, steps take whole mixtures, --batch-mixtures at a time")
+    p.add_argument("--batch-mixtures", type=at_least(int, 1), default=TrainConfig.batch_mixtures,
+                   help="mixtures per step with --envelope-weight (default %(default)s)")
+    p.add_argument("--init", metavar="MODEL",
+                   help="start from this model file's weights (fine-tuning) instead of random ones; "
+                        "its network settings must be the ones asked for")
     data = p.add_argument_group("training data (docs/data.md, 'Training: mixed on the fly')")
     data.add_argument("--speech-mix", type=share(SPEECH_CORPORA), nargs="+", metavar="CORPUS=SHARE",
                       default=list(Recipe.speech_shares),

@@ -20,6 +20,10 @@ from lutdnn.model.data.data_split import DataError, read_wav
     (["train", "--data", "d", "-o", "m.pt", "--speech-mix", "voices=1"], "--speech-mix: invalid NAME=SHARE"),
     (["train", "--data", "d", "-o", "m.pt", "--speech-mix", "fsdd=-1"], "--speech-mix: invalid NAME=SHARE"),
     (["train", "--data", "d", "-o", "m.pt", "--noise-mix", "music=1"], "--noise-mix: invalid NAME=SHARE"),
+    (["train", "--data", "d", "-o", "m.pt", "--learning-rate", "nan"], "--learning-rate: invalid float >= 1e-07"),
+    (["train", "--data", "d", "-o", "m.pt", "--weight-decay", "inf"], "--weight-decay: invalid float >= 0.0"),
+    (["train", "--data", "d", "-o", "m.pt", "--envelope-weight", "-1"], "--envelope-weight: invalid float >= 0.0"),
+    (["train", "--data", "d", "-o", "m.pt", "--batch-mixtures", "0"], "--batch-mixtures: invalid int >= 1"),
     (["eval", "--data", "d", "--limit", "0"], "--limit: invalid int >= 1 value: '0'"),
     (["eval", "--data", "d", "--limit", "-3"], "--limit: invalid int >= 1 value: '-3'"),
     (["quantize", "m.pt", "--scheme", "8u", "-o", "w.img", "--calibration-mixtures", "-1"],
@@ -75,6 +79,8 @@ def one_epoch(small_mixtures, tmp_path):
     (["--seed", "3"], "seed"),
     (["--floor-strength", "0.5"], "floor_strength"),
     (["--weight-decay", "0.1"], "weight_decay"),
+    (["--envelope-weight", "1"], "envelope_weight"),
+    (["--learning-rate", "1e-4"], "learning_rate"),
     (["--speech-mix", "fsdd=1"], "recipe.speech_shares"),
 ])
 def test_resume_under_other_options_is_refused(small_mixtures, one_epoch, capsys, changed, field):
@@ -86,11 +92,12 @@ def test_resume_under_other_options_is_refused(small_mixtures, one_epoch, capsys
     assert ckpt.read_bytes() == before
 
 
-def test_a_checkpoint_from_before_the_noise_floor_and_weight_decay_resumes_with_both_off(small_mixtures, one_epoch,
-                                                                                         capsys):
+def test_a_checkpoint_from_before_the_later_options_resumes_with_them_off(small_mixtures, one_epoch, capsys):
     out, ckpt = one_epoch
     blob = torch.load(ckpt, weights_only=False)
-    del blob["net_config"]["floor_strength"], blob["train_config"]["weight_decay"]
+    del blob["net_config"]["floor_strength"]
+    for key in ("weight_decay", "learning_rate", "envelope_weight", "batch_mixtures", "init"):
+        del blob["train_config"][key]
     torch.save(blob, ckpt)
     assert train(small_mixtures, out, "--epochs", "2", "--resume") == 0
     assert "resumed from" in capsys.readouterr().out
@@ -108,9 +115,9 @@ def test_a_non_finite_loss_stops_training_and_keeps_the_last_good_checkpoint(
         small_mixtures, one_epoch, capsys, monkeypatch):
     out, ckpt = one_epoch
     model_before = out.read_bytes()
-    finite_loss = train_module.magnitude_loss
+    finite_loss = train_module.training_loss
     # fault injection: the loss diverges in epoch 2, as a blown-up network's would
-    monkeypatch.setattr(train_module, "magnitude_loss", lambda *a, **k: finite_loss(*a, **k) * float("nan"))
+    monkeypatch.setattr(train_module, "training_loss", lambda *a, **k: finite_loss(*a, **k) * float("nan"))
     assert train(small_mixtures, out, "--epochs", "2", "--resume") == 2
     assert "the training loss became nan in epoch 2" in capsys.readouterr().err
     blob = torch.load(ckpt, weights_only=False)

@@ -3,13 +3,17 @@
 import json
 import shutil
 
+import numpy as np
 import pytest
 import torch
 
+from lutdnn.core.framing import HOP
 from lutdnn.host.cli import main
+from lutdnn.model.envelope_loss import WINDOW_FRAMES, envelope_correlation_loss
 from lutdnn.model.model_file import load_model_file
 from lutdnn.model.network import CLAMP, EnhancementNet, load_model
-from lutdnn.model.train import _optimizer, magnitude_loss
+from lutdnn.model.train import Trainer, TrainingError, _optimizer, magnitude_error, training_loss
+from lutdnn.model.train_cli import TrainConfig
 
 
 def train(data, out, epochs, *extra):
@@ -43,14 +47,6 @@ def test_ema_decay_zero_keeps_the_last_weights_and_above_zero_averages(small_mix
     assert torch.equal(averaged, last) is same
 
 
-class FixedEstimate:
-    """Stands in for the network where only the loss is under test: the estimate is its input."""
-
-    @staticmethod
-    def enhance_magnitude(features, noisy_mag):
-        return features
-
-
 def test_weight_decay_shrinks_the_weights_but_not_the_biases():
     net = EnhancementNet()
     assert type(_optimizer(net, 0.0)) is torch.optim.Adam
@@ -68,7 +64,7 @@ def test_weight_decay_shrinks_the_weights_but_not_the_biases():
 def test_suppression_weight_scales_only_the_error_below_the_target():
     target = torch.tensor([1.0, 1.0])
     below, above = torch.tensor([0.5, 1.0]), torch.tensor([1.5, 1.0])
-    loss = lambda est, w: magnitude_loss(FixedEstimate, est, None, target, suppression_weight=w).item()
+    loss = lambda est, w: magnitude_error(est, None, target, suppression_weight=w).item()
     assert loss(below, 1.0) == pytest.approx(loss(above, 1.0)) == pytest.approx(0.125)
     assert loss(below, 4.0) == pytest.approx(4 * 0.125)
     assert loss(above, 4.0) == pytest.approx(0.125)
@@ -87,12 +83,62 @@ def test_mask_loss_compares_masks_capped_at_one_whatever_the_level():
     noisy = torch.tensor([2.0, 0.5, 4.0])
     target = torch.tensor([1.0, 0.5, 8.0])          # ideal masks 0.5, 1 and 2 (capped at 1)
     est = torch.tensor([2.0, 0.25, 4.0])            # the estimate's masks 1, 0.5 and 1
-    loss = lambda scale: magnitude_loss(FixedEstimate, est * scale, noisy * scale, target * scale,
-                                        domain="mask").item()
+    loss = lambda scale: magnitude_error(est * scale, noisy * scale, target * scale, domain="mask").item()
     assert loss(1.0) == pytest.approx((0.5 ** 2 + 0.5 ** 2 + 0.0) / 3, rel=1e-3)
     assert loss(100.0) == pytest.approx(loss(1.0), rel=1e-3)      # loud and quiet bins count alike
-    magnitude = lambda scale: magnitude_loss(FixedEstimate, est * scale, noisy * scale, target * scale).item()
+    magnitude = lambda scale: magnitude_error(est * scale, noisy * scale, target * scale).item()
     assert magnitude(100.0) == pytest.approx(1e4 * magnitude(1.0))
+
+
+def test_the_envelope_weight_adds_its_multiple_of_the_envelope_term():
+    torch.manual_seed(0)
+    net = EnhancementNet()
+    feats, noisy, target = torch.rand(2, 60, 1032), torch.rand(2, 60, 129) + 0.1, torch.rand(2, 60, 129)
+    per_bin = training_loss(net, feats, noisy, target, TrainConfig()).item()
+    both = training_loss(net, feats, noisy, target, TrainConfig(envelope_weight=2.0)).item()
+    envelope = envelope_correlation_loss(net.enhance_magnitude(feats, noisy), target).item()
+    assert envelope > 0.01 and both == pytest.approx(per_bin + 2 * envelope, rel=1e-5)
+
+
+def test_the_envelope_term_refuses_validation_mixtures_shorter_than_its_window(tmp_path):
+    short = np.zeros(WINDOW_FRAMES * HOP // 2, dtype=np.float32)
+    with pytest.raises(TrainingError, match=f"1 validation mixtures are shorter than .* {WINDOW_FRAMES} frames"):
+        Trainer(None, [(short, short)], EnhancementNet(), TrainConfig(envelope_weight=1.0), tmp_path / "c.ckpt")
+
+
+@pytest.fixture(scope="module")
+def base_model(small_mixtures, tmp_path_factory):
+    out = tmp_path_factory.mktemp("base") / "base.npz"
+    assert train(small_mixtures, out, 1) == 0
+    return out
+
+
+def test_envelope_fine_tuning_starts_from_the_init_model_and_records_it(small_mixtures, base_model, tmp_path):
+    out = tmp_path / "tuned.npz"
+    assert train(small_mixtures, out, 1, "--init", str(base_model), "--envelope-weight", "2",
+                 "--batch-mixtures", "3", "--learning-rate", "1e-6", "--ema", "0") == 0
+    start, tuned = load_model(base_model), load_model(out)
+    drift = max((a - b).abs().max().item() for a, b in zip(start.parameters(), tuned.parameters()))
+    assert 0 < drift < 1e-4           # two small steps away from the init weights, not from random ones
+    config = load_model_file(out).extra["train_config"]
+    assert config["envelope_weight"] == 2 and config["init"] == "base.npz" and config["learning_rate"] == 1e-6
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--mask-floor", "0.05"], "mask_floor=0.05"),
+    (["--output", "magnitude"], "output='magnitude'"),
+])
+def test_init_from_a_model_of_other_network_settings_is_refused(small_mixtures, base_model, tmp_path, capsys,
+                                                                options, message):
+    out = tmp_path / "tuned.npz"
+    assert train(small_mixtures, out, 1, "--init", str(base_model), *options) == 2
+    err = capsys.readouterr().err
+    assert f"cannot start from --init {base_model}" in err and message in err and not out.exists()
+
+
+def test_init_from_a_missing_model_is_a_clear_error(small_mixtures, tmp_path, capsys):
+    assert train(small_mixtures, tmp_path / "tuned.npz", 1, "--init", str(tmp_path / "none.npz")) == 2
+    assert "model file not found" in capsys.readouterr().err
 
 
 def test_train_refuses_a_folder_that_is_not_mixtures(tmp_path, capsys):
