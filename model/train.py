@@ -5,7 +5,7 @@ Fresh mixtures every epoch from the training pool that ``lutdnn data`` wrote
 frames never sit in memory at once.  Adam (AdamW with ``--weight-decay``);
 weights and biases clamped to (-1, 1) after every step (DESIGN.md section 2).
 ``--init`` starts from a model file's weights instead of random ones, to
-fine-tune it (e.g. with the envelope term, model.envelope_loss).
+fine-tune it (e.g. with the STOI- and ESTOI-like terms, model.envelope_loss).
 The weights validated, kept and saved are an exponential moving average of
 the trained ones (``--ema``).  Validation loss each epoch on the fixed
 validation mixtures; early stopping keeps the best epoch.  ``OUT.ckpt``
@@ -27,7 +27,7 @@ from lutdnn.core.framing import analyze, frame_count, stack_context
 from lutdnn.core.noise_floor import scaled_spectra
 from lutdnn.model.data.mixture_pool import MixturePool
 from lutdnn.model.data.mixtures import read_items
-from lutdnn.model.envelope_loss import WINDOW_FRAMES, envelope_correlation_loss
+from lutdnn.model.envelope_loss import WINDOW_FRAMES, estoi_like_loss, stoi_like_loss
 from lutdnn.model.model_file import ADDED_KEYS
 from lutdnn.model.network import EnhancementNet, NetConfig, load_model, save_model
 from lutdnn.model.train_cli import ADDED_TRAIN_KEYS, TrainConfig, recipe_from
@@ -81,12 +81,18 @@ def mixture_arrays(pairs, config, target_gamma=1.0):
 
 
 def training_loss(net, features, noisy_mag, target, config):
-    """The loss ``config`` (TrainConfig) asks for: the per-bin error, plus the envelope term on whole mixtures."""
+    """The loss ``config`` (TrainConfig) asks for: the per-bin error, plus the envelope terms on whole mixtures."""
     est = net.enhance_magnitude(features, noisy_mag)
     loss = magnitude_error(est, noisy_mag, target, config.loss_power, config.suppression_weight, config.loss_domain)
-    if config.envelope_weight:
-        loss = loss + config.envelope_weight * envelope_correlation_loss(est, target)
+    for weight, term in ((config.stoi_weight, stoi_like_loss), (config.estoi_weight, estoi_like_loss)):
+        if weight:
+            loss = loss + weight * term(est, target)
     return loss
+
+
+def whole_mixtures(config):
+    """Whether ``config`` (TrainConfig) asks for an envelope term, which needs every frame of each mixture."""
+    return bool(config.stoi_weight or config.estoi_weight)
 
 
 def magnitude_error(est, noisy_mag, clean_mag, power=1.0, suppression_weight=1.0, domain="magnitude"):
@@ -149,21 +155,21 @@ class Trainer:
         self.history = []
 
     def _validation_batches(self, pairs):
-        """The fixed validation data: all frames in one batch, or (envelope term) one batch per whole mixture."""
+        """The fixed validation data: all frames in one batch, or (envelope terms) one batch per whole mixture."""
         cfg, config = self.config, self.net.config
-        if not cfg.envelope_weight:
+        if not whole_mixtures(cfg):
             return [batch_arrays(pairs, config, target_gamma=cfg.target_gamma)]
         short = sum(frame_count(len(noisy)) < WINDOW_FRAMES for _, noisy in pairs)
         if short:
-            raise TrainingError(f"{short} validation mixtures are shorter than the envelope term's "
-                                f"{WINDOW_FRAMES} frames; train without --envelope-weight or with longer mixtures")
+            raise TrainingError(f"{short} validation mixtures are shorter than the envelope terms' {WINDOW_FRAMES} "
+                                f"frames; train without --stoi-weight and --estoi-weight, or with longer mixtures")
         return [mixture_arrays([pair], config, cfg.target_gamma) for pair in pairs]
 
     def batches(self, rng, count):
-        """Steps over ``count`` fresh mixtures: random frames, or whole mixtures for the envelope term."""
+        """Steps over ``count`` fresh mixtures: random frames, or whole mixtures for the envelope terms."""
         cfg, config = self.config, self.net.config
         pairs = zip(*self.pool.pairs(rng, count))
-        if cfg.envelope_weight:
+        if whole_mixtures(cfg):
             arrays, size = mixture_arrays(pairs, config, cfg.target_gamma), cfg.batch_mixtures
         else:
             arrays, size = batch_arrays(pairs, config, cfg.frame_share, rng, cfg.target_gamma), cfg.batch_frames
@@ -298,7 +304,7 @@ def run(args):
                       patience=args.patience, loss_power=args.loss_power,
                       target_gamma=args.target_gamma, suppression_weight=args.suppression_weight,
                       ema_decay=args.ema, loss_domain=args.loss_domain, weight_decay=args.weight_decay,
-                      learning_rate=args.learning_rate, envelope_weight=args.envelope_weight,
+                      learning_rate=args.learning_rate, stoi_weight=args.stoi_weight, estoi_weight=args.estoi_weight,
                       batch_mixtures=args.batch_mixtures, init=Path(args.init).name if args.init else "")
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)

@@ -31,13 +31,15 @@ class TrainConfig:
     seed: int = 0
     weight_decay: float = 0.0
     learning_rate: float = 1e-3
-    envelope_weight: float = 0.0
+    stoi_weight: float = 0.0
+    estoi_weight: float = 0.0
     batch_mixtures: int = 8
     init: str = ""
 
 
 # options added after checkpoints were written, with the value that means what checkpoints without them meant
-ADDED_TRAIN_KEYS = {"weight_decay": 0.0, "learning_rate": 1e-3, "envelope_weight": 0.0, "batch_mixtures": 8, "init": ""}
+ADDED_TRAIN_KEYS = {"weight_decay": 0.0, "learning_rate": 1e-3, "stoi_weight": 0.0, "estoi_weight": 0.0,
+                    "batch_mixtures": 8, "init": ""}
 
 
 def share(names):
@@ -88,11 +90,14 @@ def register(sub):
     p.add_argument("--weight-decay", type=at_least(float, 0.0), default=TrainConfig.weight_decay,
                    help="AdamW's decoupled decay of the weights (not the biases) towards 0 (default 0: plain Adam)")
     p.add_argument("--learning-rate", type=at_least(float, 1e-7), default=TrainConfig.learning_rate)
-    p.add_argument("--envelope-weight", type=at_least(float, 0.0), default=TrainConfig.envelope_weight,
-                   help="weight of a STOI-like term, 1 - the correlation of band envelopes over 384 ms "
+    p.add_argument("--stoi-weight", type=at_least(float, 0.0), default=TrainConfig.stoi_weight,
+                   help="weight of a STOI-like term: 1 - the correlation over 384 ms of each band's envelope "
                         "(model/envelope_loss.py); above 0, steps take whole mixtures, --batch-mixtures at a time")
+    p.add_argument("--estoi-weight", type=at_least(float, 0.0), default=TrainConfig.estoi_weight,
+                   help="weight of an ESTOI-like term: 1 - the correlation across bands of each frame's "
+                        "normalised envelopes (model/envelope_loss.py); whole mixtures as --stoi-weight")
     p.add_argument("--batch-mixtures", type=at_least(int, 1), default=TrainConfig.batch_mixtures,
-                   help="mixtures per step with --envelope-weight (default %(default)s)")
+                   help="mixtures per step with --stoi-weight or --estoi-weight (default %(default)s)")
     p.add_argument("--init", metavar="MODEL",
                    help="start from this model file's weights (fine-tuning) instead of random ones; "
                         "its network settings must be the ones asked for")

@@ -22,7 +22,8 @@ from lutdnn.model.data.data_split import DataError, read_wav
     (["train", "--data", "d", "-o", "m.pt", "--noise-mix", "music=1"], "--noise-mix: invalid NAME=SHARE"),
     (["train", "--data", "d", "-o", "m.pt", "--learning-rate", "nan"], "--learning-rate: invalid float >= 1e-07"),
     (["train", "--data", "d", "-o", "m.pt", "--weight-decay", "inf"], "--weight-decay: invalid float >= 0.0"),
-    (["train", "--data", "d", "-o", "m.pt", "--envelope-weight", "-1"], "--envelope-weight: invalid float >= 0.0"),
+    (["train", "--data", "d", "-o", "m.pt", "--stoi-weight", "-1"], "--stoi-weight: invalid float >= 0.0"),
+    (["train", "--data", "d", "-o", "m.pt", "--estoi-weight", "nan"], "--estoi-weight: invalid float >= 0.0"),
     (["train", "--data", "d", "-o", "m.pt", "--batch-mixtures", "0"], "--batch-mixtures: invalid int >= 1"),
     (["eval", "--data", "d", "--limit", "0"], "--limit: invalid int >= 1 value: '0'"),
     (["eval", "--data", "d", "--limit", "-3"], "--limit: invalid int >= 1 value: '-3'"),
@@ -79,7 +80,8 @@ def one_epoch(small_mixtures, tmp_path):
     (["--seed", "3"], "seed"),
     (["--floor-strength", "0.5"], "floor_strength"),
     (["--weight-decay", "0.1"], "weight_decay"),
-    (["--envelope-weight", "1"], "envelope_weight"),
+    (["--stoi-weight", "1"], "stoi_weight"),
+    (["--estoi-weight", "1"], "estoi_weight"),
     (["--learning-rate", "1e-4"], "learning_rate"),
     (["--speech-mix", "fsdd=1"], "recipe.speech_shares"),
 ])
@@ -96,7 +98,8 @@ def test_a_checkpoint_from_before_the_later_options_resumes_with_them_off(small_
     out, ckpt = one_epoch
     blob = torch.load(ckpt, weights_only=False)
     del blob["net_config"]["floor_strength"]
-    for key in ("weight_decay", "learning_rate", "envelope_weight", "batch_mixtures", "init"):
+    for key in ("weight_decay", "learning_rate", "stoi_weight", "estoi_weight", "batch_mixtures",
+                "init"):
         del blob["train_config"][key]
     torch.save(blob, ckpt)
     assert train(small_mixtures, out, "--epochs", "2", "--resume") == 0

@@ -9,7 +9,7 @@ import torch
 
 from lutdnn.core.framing import HOP
 from lutdnn.host.cli import main
-from lutdnn.model.envelope_loss import WINDOW_FRAMES, envelope_correlation_loss
+from lutdnn.model.envelope_loss import WINDOW_FRAMES, estoi_like_loss, stoi_like_loss
 from lutdnn.model.model_file import load_model_file
 from lutdnn.model.network import CLAMP, EnhancementNet, load_model
 from lutdnn.model.train import Trainer, TrainingError, _optimizer, magnitude_error, training_loss
@@ -90,20 +90,22 @@ def test_mask_loss_compares_masks_capped_at_one_whatever_the_level():
     assert magnitude(100.0) == pytest.approx(1e4 * magnitude(1.0))
 
 
-def test_the_envelope_weight_adds_its_multiple_of_the_envelope_term():
+def test_the_envelope_weights_add_their_multiples_of_the_terms():
     torch.manual_seed(0)
     net = EnhancementNet()
     feats, noisy, target = torch.rand(2, 60, 1032), torch.rand(2, 60, 129) + 0.1, torch.rand(2, 60, 129)
-    per_bin = training_loss(net, feats, noisy, target, TrainConfig()).item()
-    both = training_loss(net, feats, noisy, target, TrainConfig(envelope_weight=2.0)).item()
-    envelope = envelope_correlation_loss(net.enhance_magnitude(feats, noisy), target).item()
-    assert envelope > 0.01 and both == pytest.approx(per_bin + 2 * envelope, rel=1e-5)
+    loss = lambda **weights: training_loss(net, feats, noisy, target, TrainConfig(**weights)).item()
+    est = net.enhance_magnitude(feats, noisy)
+    stoi, estoi = stoi_like_loss(est, target).item(), estoi_like_loss(est, target).item()
+    assert stoi > 0.01 and estoi > 0.01
+    assert loss(stoi_weight=2.0) == pytest.approx(loss() + 2 * stoi, rel=1e-5)
+    assert loss(stoi_weight=2.0, estoi_weight=3.0) == pytest.approx(loss() + 2 * stoi + 3 * estoi, rel=1e-5)
 
 
 def test_the_envelope_term_refuses_validation_mixtures_shorter_than_its_window(tmp_path):
     short = np.zeros(WINDOW_FRAMES * HOP // 2, dtype=np.float32)
     with pytest.raises(TrainingError, match=f"1 validation mixtures are shorter than .* {WINDOW_FRAMES} frames"):
-        Trainer(None, [(short, short)], EnhancementNet(), TrainConfig(envelope_weight=1.0), tmp_path / "c.ckpt")
+        Trainer(None, [(short, short)], EnhancementNet(), TrainConfig(estoi_weight=1.0), tmp_path / "c.ckpt")
 
 
 @pytest.fixture(scope="module")
@@ -115,13 +117,14 @@ def base_model(small_mixtures, tmp_path_factory):
 
 def test_envelope_fine_tuning_starts_from_the_init_model_and_records_it(small_mixtures, base_model, tmp_path):
     out = tmp_path / "tuned.npz"
-    assert train(small_mixtures, out, 1, "--init", str(base_model), "--envelope-weight", "2",
+    assert train(small_mixtures, out, 1, "--init", str(base_model), "--stoi-weight", "2", "--estoi-weight", "1",
                  "--batch-mixtures", "3", "--learning-rate", "1e-6", "--ema", "0") == 0
     start, tuned = load_model(base_model), load_model(out)
     drift = max((a - b).abs().max().item() for a, b in zip(start.parameters(), tuned.parameters()))
     assert 0 < drift < 1e-4           # two small steps away from the init weights, not from random ones
     config = load_model_file(out).extra["train_config"]
-    assert config["envelope_weight"] == 2 and config["init"] == "base.npz" and config["learning_rate"] == 1e-6
+    assert config["stoi_weight"] == 2 and config["estoi_weight"] == 1 and config["init"] == "base.npz"
+    assert config["learning_rate"] == 1e-6
 
 
 @pytest.mark.parametrize("options, message", [
