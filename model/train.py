@@ -119,7 +119,7 @@ def magnitude_error(est, noisy_mag, clean_mag, power=1.0, suppression_weight=1.0
     return torch.mean(err ** 2)
 
 
-def _optimizer(net, weight_decay, learning_rate=1e-3):
+def _optimizer(net, weight_decay, learning_rate):
     """Adam, or with ``weight_decay`` > 0 AdamW decaying the weights only: narrower weights quantize better."""
     if not weight_decay:
         return torch.optim.Adam(net.parameters(), lr=learning_rate)

@@ -49,8 +49,8 @@ def test_ema_decay_zero_keeps_the_last_weights_and_above_zero_averages(small_mix
 
 def test_weight_decay_shrinks_the_weights_but_not_the_biases():
     net = EnhancementNet()
-    assert type(_optimizer(net, 0.0)) is torch.optim.Adam
-    optimizer = _optimizer(net, 0.5)
+    assert type(_optimizer(net, 0.0, TrainConfig.learning_rate)) is torch.optim.Adam
+    optimizer = _optimizer(net, 0.5, TrainConfig.learning_rate)
     before = {name: p.detach().clone() for name, p in net.named_parameters()}
     for p in net.parameters():
         p.grad = torch.zeros_like(p)   # no gradient: only the decay moves anything
