@@ -249,7 +249,7 @@ def run(args):
 def register(sub):
     p = sub.add_parser("eval", help="STOI/ESTOI of the noisy input and the enhancement on a split")
     p.add_argument("--data", required=True, help="folder written by 'lutdnn data'")
-    p.add_argument("--split", default="test", help="split to score (test, validation, ood, babble)")
+    p.add_argument("--split", default="test", help="split to score (test, validation, ood, babble, real_validation)")
     p.add_argument("--model", help="float model (.npz); default: the shipped model")
     p.add_argument("--limit", type=at_least(int, 1), help="score only the first N mixtures")
     p.add_argument("--schemes", help="comma-separated quantization schemes scored with the sim backend, "

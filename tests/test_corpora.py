@@ -95,6 +95,26 @@ def test_ood_holds_only_unseen_speakers_and_a_held_out_noise(all_corpora):
         assert 20 * np.log10(rms(clean) / rms(noisy - clean)) == pytest.approx(item["snr_db"], abs=0.1)
 
 
+def test_real_validation_holds_validation_speakers_over_validation_noise(all_corpora):
+    splits = load_manifest(all_corpora)["splits"]
+    real = splits["real_validation"]
+    assert len(real["items"]) == OOD_ITEMS     # max_items caps it like the other written splits
+    speakers = {split: {f"{name}/{r['speaker']}" for name, records in splits[split]["corpora"].items()
+                        for r in records} for split in ("train", "validation", "test")}
+    assert {name: len(records) for name, records in real["corpora"].items()} == \
+        {name: len(records) for name, records in splits["validation"]["corpora"].items()}
+    heard = {s for item in real["items"] for s in item["speakers"]}
+    assert heard <= speakers["validation"] and not heard & speakers["test"]
+    assert all(len(item["speakers"]) == 1 for item in real["items"])
+    validation = splits["validation"]
+    ranges = {(r["file"], r["start"], r["stop"]) for r in validation["noise"] + validation["extra_noise"]}
+    for item, clean, noisy in read_items(all_corpora, "real_validation"):
+        noise = item["noise"]
+        assert any(f == noise["file"] and a <= noise["start"] and noise["stop"] <= b for f, a, b in ranges)
+        assert item["noise_type"] in real["noise_types"]
+        assert 20 * np.log10(rms(clean) / rms(noisy - clean)) == pytest.approx(item["snr_db"], abs=0.1)
+
+
 def test_a_prompts_folder_without_the_test_voices_is_refused(tmp_path):
     (tmp_path / "en_US_f_Allison").mkdir()
     with pytest.raises(DataError, match="lacks the test voices"):

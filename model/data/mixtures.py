@@ -11,6 +11,7 @@ for the added corpora) and writes::
     OUT/ood/...                                       (held-out voices and noise type)
                                                       (real voices when LibriSpeech/prompts are given)
     OUT/babble/...                                    (those real voices over 3-8 other unseen talkers)
+    OUT/real_validation/...                           (the added corpora's validation voices, every noise)
     OUT/synthetic/train/NNNN.wav                      (espeak-ng sentences, training voices)
     OUT/synthetic/ood/NNNN.wav                        (espeak-ng sentences, held-out voices)
 
@@ -28,7 +29,7 @@ folders), ``synthetic`` (generation parameters, the cache key), and
 ``noise`` (``file``, ``start``, ``stop`` in 8 kHz samples); train also
 ``synthetic``; ood ``synthetic`` and ``noise_type`` (with real voices:
 ``corpora``, ``held_out_noise`` and ``noise_types`` instead of ``noise_type``);
-babble ``corpora`` and ``noise_types``; every written split
+babble and real_validation ``corpora`` and ``noise_types``; every written split
 ``items``, each with ``split``, ``clean``, ``noisy``, ``utterances`` (file, speaker,
 offset, samples), ``speakers``, ``noise`` (a range or a generator seed),
 ``snr_db``, ``level_dbfs`` and ``gain``.
@@ -67,6 +68,7 @@ DEFAULT_SYNTHETIC_MINUTES = 30.0
 DEFAULT_OOD_ITEMS = 60
 OOD_NOISE_TYPE = "music"
 BABBLE_NOISE_TYPE = "babble"
+REAL_VALIDATION = "real_validation"
 OOD_PIECE_SAMPLES = SEGMENT_SAMPLES - int(GAP_S[1] * SAMPLE_RATE)  # a piece plus its longest gap fills a segment
 OOD_MIN_PIECE_SAMPLES = SAMPLE_RATE                          # shorter tails of long utterances are dropped
 
@@ -284,8 +286,8 @@ def _babble_drawer(pieces, speakers):
     return draw
 
 
-def _real_ood_split(staging, seed, recordings, audio, draw_noise, items, name="ood"):
-    """Write split ``name`` from unseen real speakers: one speaker per segment, genders taken in turn.
+def _one_speaker_split(staging, seed, recordings, audio, draw_noise, items, name="ood"):
+    """Write split ``name`` from real speakers: one speaker per segment, genders taken in turn.
 
     ``draw_noise(pieces, speakers)`` makes the split's noise drawer from the
     speech pieces and their speakers.
@@ -304,6 +306,20 @@ def _real_ood_split(staging, seed, recordings, audio, draw_noise, items, name="o
     speakers = {key: f"{owner.corpus}/{owner.speaker}" for key, owner in owners.items()}
     written = _write_split(staging, name, turns[:items], pieces, speakers, draw_noise(pieces, speakers), rng)
     return _label(written, {f"{r.corpus}/{r.speaker}": r.gender for r in recordings})
+
+
+def _real_validation_split(staging, seed, added, signals, noise_ranges, extra_ranges, max_items):
+    """Write ``real_validation``: the added corpora's validation speakers over every validation noise range.
+
+    The FSDD ``validation`` split stays what training validates on; this one
+    lets a choice between models be made on real voices and every noise folder
+    without looking at ``ood`` (no held-out noise, no test speaker).
+    """
+    recordings = [r for _, split in added.values() for r in split["validation"]]
+    audio = {r.file: read_wav(added[r.corpus][0] / r.file) for r in recordings}
+    ranges = noise_ranges["validation"] + extra_ranges["validation"]
+    return _one_speaker_split(staging, seed, recordings, audio, lambda *_: _typed_noise_drawer(ranges, signals),
+                           max_items, REAL_VALIDATION)
 
 
 def _replace(staging, out_dir):
@@ -353,8 +369,9 @@ def build(speech_dir, noise_dir, out_dir, seed=0, synthetic_minutes=DEFAULT_SYNT
     ``max_items`` limits the validation, test and ood mixtures (quick checks);
     ``log`` receives one line per stage.  With ``librispeech`` or ``prompts``
     (folders), ``ood`` holds their test speakers over the held-out noise and the
-    test ranges of every noise file instead of synthetic voices over music;
-    validation and test stay FSDD over ``noise_dir`` whatever else is given.
+    test ranges of every noise file instead of synthetic voices over music,
+    and ``real_validation`` their validation speakers over every validation
+    range; validation and test stay FSDD over ``noise_dir`` whatever else is given.
     """
     speech_dir, noise_dir, out_dir = (Path(p).resolve() for p in (speech_dir, noise_dir, out_dir))
     previous = _previous_manifest(out_dir)
@@ -379,9 +396,11 @@ def build(speech_dir, noise_dir, out_dir, seed=0, synthetic_minutes=DEFAULT_SYNT
             audio = {r.file: read_wav(added[r.corpus][0] / r.file) for r in recordings}
             signals = {**noise[0], **extra_signals}
             ranges = noise[1]["test"] + extra_ranges["test"] + extra_ranges["ood"]
-            items["ood"] = _real_ood_split(staging, seed, recordings, audio,
+            items["ood"] = _one_speaker_split(staging, seed, recordings, audio,
                                            lambda *_: _typed_noise_drawer(ranges, signals), ood_count)
-            items["babble"] = _real_ood_split(staging, seed, recordings, audio, _babble_drawer, ood_count, "babble")
+            items["babble"] = _one_speaker_split(staging, seed, recordings, audio, _babble_drawer, ood_count, "babble")
+            items[REAL_VALIDATION] = _real_validation_split(staging, seed, added, signals, noise[1], extra_ranges,
+                                                            max_items)
         else:
             items["ood"] = _ood_split(staging, seed, corpora["ood"], ood_count)
         log(", ".join(f"{name}: {len(split)} mixtures" for name, split in items.items()))
@@ -426,6 +445,9 @@ def _add_corpora_to_manifest(manifest, added, extra_noise, extra_ranges, held_ou
         ood["held_out_noise"] = [asdict(r) for r in extra_ranges["ood"]]
         ood["noise_types"] = sorted({item["noise_type"] for item in ood["items"]})
         manifest["splits"]["babble"].update(corpora=ood["corpora"], noise_types=[BABBLE_NOISE_TYPE])
+        real = manifest["splits"][REAL_VALIDATION]
+        real["corpora"] = {name: [asdict(r) for r in splits["validation"]] for name, (_, splits) in added.items()}
+        real["noise_types"] = sorted({item["noise_type"] for item in real["items"]})
 
 
 def folder_bytes(folder):
