@@ -316,10 +316,14 @@ def _real_validation_split(staging, seed, added, signals, noise_ranges, extra_ra
     without looking at ``ood`` (no held-out noise, no test speaker).
     """
     recordings = [r for _, split in added.values() for r in split["validation"]]
-    audio = {r.file: read_wav(added[r.corpus][0] / r.file) for r in recordings}
     ranges = noise_ranges["validation"] + extra_ranges["validation"]
-    return _one_speaker_split(staging, seed, recordings, audio, lambda *_: _typed_noise_drawer(ranges, signals),
-                           max_items, REAL_VALIDATION)
+    return _one_speaker_split(staging, seed, recordings, _recording_audio(added, recordings),
+                              lambda *_: _typed_noise_drawer(ranges, signals), max_items, REAL_VALIDATION)
+
+
+def _recording_audio(added, recordings):
+    """``{file: samples}`` of ``recordings`` of the ``added`` corpora."""
+    return {r.file: read_wav(added[r.corpus][0] / r.file) for r in recordings}
 
 
 def _replace(staging, out_dir):
@@ -366,7 +370,8 @@ def build(speech_dir, noise_dir, out_dir, seed=0, synthetic_minutes=DEFAULT_SYNT
           librispeech=None, prompts=None, extra_noise=()):
     """Build the mixture folder ``out_dir``; returns its manifest.
 
-    ``max_items`` limits the validation, test and ood mixtures (quick checks);
+    ``max_items`` limits the written mixtures of every split (quick checks; ``ood`` and ``babble``
+    hold at most ``ood_items``);
     ``log`` receives one line per stage.  With ``librispeech`` or ``prompts``
     (folders), ``ood`` holds their test speakers over the held-out noise and the
     test ranges of every noise file instead of synthetic voices over music,
@@ -393,11 +398,11 @@ def build(speech_dir, noise_dir, out_dir, seed=0, synthetic_minutes=DEFAULT_SYNT
         ood_count = min(ood_items, max_items or ood_items)
         if added:
             recordings = [r for _, split in added.values() for r in split["test"]]
-            audio = {r.file: read_wav(added[r.corpus][0] / r.file) for r in recordings}
+            audio = _recording_audio(added, recordings)
             signals = {**noise[0], **extra_signals}
             ranges = noise[1]["test"] + extra_ranges["test"] + extra_ranges["ood"]
             items["ood"] = _one_speaker_split(staging, seed, recordings, audio,
-                                           lambda *_: _typed_noise_drawer(ranges, signals), ood_count)
+                                              lambda *_: _typed_noise_drawer(ranges, signals), ood_count)
             items["babble"] = _one_speaker_split(staging, seed, recordings, audio, _babble_drawer, ood_count, "babble")
             items[REAL_VALIDATION] = _real_validation_split(staging, seed, added, signals, noise[1], extra_ranges,
                                                             max_items)
