@@ -4,7 +4,9 @@ STOI and ESTOI (pystoi) of the noisy input and of each enhancement on a split
 written by ``lutdnn data`` (the test split by default), overall and per SNR.
 With ``--peers`` also PESQ (narrowband), other enhancers (:mod:`.peers`), our
 4-bit image through ``sim``, the oracle ratio mask as the ceiling, and the
-figures per noise type and per speaker gender.
+figures per noise type and per speaker gender.  With ``--bands`` also STOI's
+correlation in each of its 15 bands (:mod:`.stoi_bands`), overall and per
+noise type.
 """
 
 import json
@@ -21,6 +23,7 @@ from lutdnn.core.framing import SAMPLE_RATE
 from lutdnn.core.level import FixedLevel, level_gain
 from lutdnn.host.backends import open_backend
 from lutdnn.host.peers import oracle_mask, parse_peers, pesq_nb
+from lutdnn.host.stoi_bands import band_centres, band_correlations
 from lutdnn.host.stream import enhance_signal
 
 GROUPS = {"per_snr": "snr", "per_noise_type": "noise_type", "per_gender": "gender"}
@@ -83,6 +86,14 @@ def quality_with_pesq(clean, signal):
     return {**quality(clean, signal), "pesq": pesq_nb(clean, signal)}
 
 
+def with_bands(measure):
+    """``measure`` plus STOI's correlation in each one-third-octave band (``band0`` .. ``band14``)."""
+    def measure_with_bands(clean, signal):
+        bands = band_correlations(clean, signal, SAMPLE_RATE)
+        return {**measure(clean, signal), **{f"band{k}": float(value) for k, value in enumerate(bands)}}
+    return measure_with_bands
+
+
 def score(pairs, label, transform=None, measure=quality):
     """A :class:`Row` for ``transform(pair)`` (the noisy input itself when None)."""
     row = Row(label)
@@ -101,15 +112,15 @@ def backend_row(pairs, label, backend, measure=quality, whole_level=False):
     return score(pairs, label, enhance, measure)
 
 
-def peer_rows(pairs, args, peers, log):
+def peer_rows(pairs, args, peers, log, measure=quality_with_pesq):
     """``--peers``: our 4-bit image through ``sim``, each peer, and the oracle ratio mask (PESQ too)."""
     rows = []
     if args.image or not args.model:     # the shipped image goes with the shipped model only
-        rows.append(backend_row(pairs, "4-bit (sim)", open_backend("sim", image=args.image), quality_with_pesq))
+        rows.append(backend_row(pairs, "4-bit (sim)", open_backend("sim", image=args.image), measure))
     for name, enhance in peers:
         log(f"scoring {name} on {len(pairs)} mixtures")
-        rows.append(score(pairs, name, lambda pair: enhance(pair.noisy), quality_with_pesq))
-    rows.append(score(pairs, "oracle mask", lambda pair: oracle_mask(pair.clean, pair.noisy), quality_with_pesq))
+        rows.append(score(pairs, name, lambda pair: enhance(pair.noisy), measure))
+    rows.append(score(pairs, "oracle mask", lambda pair: oracle_mask(pair.clean, pair.noisy), measure))
     return rows
 
 
@@ -144,6 +155,24 @@ def format_table(summaries, split):
         cells = "".join(f"{s['per_snr'][k]['stoi']:>12.4f}" for k in snrs)
         lines.append(f"{label:<18}{s['stoi']:>8.4f}{s['estoi']:>8.4f}{cells}")
     return "\n".join(lines)
+
+
+def format_band_table(summaries, title):
+    """``--bands``: each system's STOI correlation per band (columns: band centres, Hz) and their mean."""
+    head = f"{'system':<18}" + "".join(f"{c:>6.0f}" for c in band_centres()) + f"{'mean':>8}"
+    lines = [f"STOI per band, {title}", head, "-" * len(head)]
+    for label, s in summaries.items():
+        bands = [s[f"band{k}"] for k in range(len(band_centres()))]
+        lines.append(f"{label:<18}" + "".join(f"{b:>6.2f}" for b in bands) + f"{np.nanmean(bands):>8.4f}")
+    return "\n".join(lines)
+
+
+def print_band_tables(summaries):
+    """``--bands``: the band table of every system, overall and for each noise type."""
+    print(format_band_table(summaries, "all mixtures"))
+    for key, group in summaries["noisy"]["per_noise_type"].items():
+        print(format_band_table({label: s["per_noise_type"][key] for label, s in summaries.items()},
+                                f"noise type {key} ({group['mixtures']} mixtures)"))
 
 
 def write_json(path, payload):
@@ -214,6 +243,8 @@ def run(args):
     table = []
     peers = parse_peers(args.peers) if args.peers is not None else []     # refuse unknown names first
     measure = quality_with_pesq if peers else quality
+    if args.bands:
+        measure = with_bands(measure)
     try:
         rows = [score(pairs, "noisy", measure=measure)]
         if args.schemes:
@@ -223,10 +254,10 @@ def run(args):
             rows.append(backend_row(pairs, "float", open_backend("float", model=args.model), measure,
                                     args.whole_level))
         if peers:
-            rows += peer_rows(pairs, args, peers, _log)
+            rows += peer_rows(pairs, args, peers, _log, measure)
     except (FileNotFoundError, ValueError) as err:
         raise CommandError(str(err)) from err
-    groups = tuple(GROUPS) if peers else ("per_snr",)
+    groups = tuple(GROUPS) if peers or args.bands else ("per_snr",)
     summaries = {row.label: row.summary(pairs, groups) for row in rows}
     print(format_table(summaries, args.split))
     if peers:
@@ -236,6 +267,8 @@ def run(args):
                 print(format_peer_table(summaries, group, metric))
     gain = summaries["float"]["stoi"] - summaries["noisy"]["stoi"]
     print(f"float model vs noisy: {gain:+.4f} STOI over {len(pairs)} mixtures")
+    if args.bands:
+        print_band_tables(summaries)
     if args.schemes:
         print(format_scheme_table(summaries))
     if args.plots:
@@ -260,6 +293,8 @@ def register(sub):
                    help="normalise each recording by its whole RMS (not causal) instead of the running level")
     p.add_argument("--peers", help="comma-separated other enhancers to score beside ours (rnnoise, "
                    "noisereduce), with PESQ, the oracle mask and per noise type / gender tables")
+    p.add_argument("--bands", action="store_true",
+                   help="also print STOI's correlation in each of its 15 bands, overall and per noise type")
     p.add_argument("--image", help="with --peers: 4-bit weight image scored through sim "
                    "(default: the shipped model-4rsvb.img when --model is not given)")
     p.set_defaults(func=run)
