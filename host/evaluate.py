@@ -159,10 +159,11 @@ def format_table(summaries, split):
 
 def format_band_table(summaries, title):
     """``--bands``: each system's STOI correlation per band (columns: band centres, Hz) and their mean."""
-    head = f"{'system':<18}" + "".join(f"{c:>6.0f}" for c in band_centres()) + f"{'mean':>8}"
+    centres = band_centres()
+    head = f"{'system':<18}" + "".join(f"{c:>6.0f}" for c in centres) + f"{'mean':>8}"
     lines = [f"STOI per band, {title}", head, "-" * len(head)]
     for label, s in summaries.items():
-        bands = [s[f"band{k}"] for k in range(len(band_centres()))]
+        bands = [s[f"band{k}"] for k in range(len(centres))]
         lines.append(f"{label:<18}" + "".join(f"{b:>6.2f}" for b in bands) + f"{np.nanmean(bands):>8.4f}")
     return "\n".join(lines)
 
